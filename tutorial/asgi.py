@@ -1,0 +1,25 @@
+"""ASGI entry point: HTTP (with static files) and websockets."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tutorial.settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+from servestatic import ServeStaticASGI  # noqa: E402
+
+from cluster.routing import websocket_urlpatterns  # noqa: E402
+
+http_app = ServeStaticASGI(django_asgi_app, root=settings.BASE_DIR / "static", prefix="static/")
+
+application = ProtocolTypeRouter(
+    {
+        "http": http_app,
+        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+    }
+)
