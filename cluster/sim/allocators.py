@@ -1,0 +1,97 @@
+"""Address allocation: ClusterIPs and NodePorts as the apiserver does it, pod IPs as host-local IPAM does."""
+
+from __future__ import annotations
+
+import ipaddress
+from random import Random
+
+
+def _offset(size: int, divisor: int, lo: int, hi: int) -> int:
+    """calculateRangeOffset (KEP-3070): the low band kept for explicitly requested values."""
+    if size <= lo:
+        return 0
+    return min(max(lo, size // divisor), hi)
+
+
+class ServiceIPRange:
+    """The service CIDR's bitmap allocator: first usable address for `kubernetes`, random dynamic picks."""
+
+    def __init__(self, cidr: str) -> None:
+        self.network = ipaddress.IPv4Network(cidr, strict=False)
+        self.cidr = str(self.network)
+        self.base = int(self.network.network_address) + 1
+        self.size = max(0, self.network.num_addresses - 2)
+        self.offset = _offset(self.size, 16, 16, 256)
+
+    def first(self) -> str:
+        return str(ipaddress.IPv4Address(self.base))
+
+    def nth(self, n: int) -> str:
+        """The n-th usable address, 0-based (kube-dns takes the 10th: 10.96.0.10)."""
+        return str(ipaddress.IPv4Address(self.base + n))
+
+    def contains(self, ip: str) -> bool:
+        try:
+            value = int(ipaddress.IPv4Address(ip))
+        except ValueError:
+            return False
+        return self.base <= value < self.base + self.size
+
+    def allocate(self, used: set[str], rng: Random) -> str | None:
+        """A random free address from the upper band, falling back to the lower band (randomScanStrategyWithOffset)."""
+        for lo, hi in ((self.offset, self.size), (0, self.offset)):
+            if hi <= lo:
+                continue
+            start = rng.randrange(lo, hi)
+            for i in range(hi - lo):
+                candidate = str(ipaddress.IPv4Address(self.base + lo + (start - lo + i) % (hi - lo)))
+                if candidate not in used:
+                    return candidate
+        return None
+
+
+class NodePortRange:
+    """30000-32767 with the low band reserved for requested ports."""
+
+    def __init__(self, low: int = 30000, high: int = 32767) -> None:
+        self.low, self.high = low, high
+        self.size = high - low + 1
+        self.offset = _offset(self.size, 32, 16, 128)
+
+    def text(self) -> str:
+        return f"{self.low}-{self.high}"
+
+    def contains(self, port: int) -> bool:
+        return self.low <= port <= self.high
+
+    def allocate(self, used: set[int], rng: Random) -> int | None:
+        for lo, hi in ((self.offset, self.size), (0, self.offset)):
+            if hi <= lo:
+                continue
+            start = rng.randrange(lo, hi)
+            for i in range(hi - lo):
+                candidate = self.low + lo + (start - lo + i) % (hi - lo)
+                if candidate not in used:
+                    return candidate
+        return None
+
+
+def pod_cidr(cluster_cidr: str, index: int) -> str:
+    """The node's /24 from the cluster CIDR, in registration order (10.244.0.0/24, 10.244.1.0/24, …)."""
+    network = ipaddress.IPv4Network(cluster_cidr, strict=False)
+    return str(list(network.subnets(new_prefix=24))[index]) if network.prefixlen <= 24 else str(network)
+
+
+def host_local_next(cidr: str, last: str | None, used: set[str]) -> str | None:
+    """host-local IPAM: the next free address after the last one handed out, skipping the gateway (.1)."""
+    network = ipaddress.IPv4Network(cidr)
+    first = int(network.network_address) + 2
+    end = int(network.broadcast_address) - 1
+    count = end - first + 1
+    start = first if last is None else int(ipaddress.IPv4Address(last)) + 1
+    for i in range(count):
+        value = first + (start - first + i) % count
+        candidate = str(ipaddress.IPv4Address(value))
+        if candidate not in used:
+            return candidate
+    return None

@@ -1,0 +1,210 @@
+"""A whole simulated cluster: settings, clock, store, controllers, and its snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from random import Random
+from typing import Any
+
+from cluster.sim.allocators import NodePortRange, ServiceIPRange, pod_cidr
+from cluster.sim.clock import Clock
+from cluster.sim.events import Recorder
+from cluster.sim.store import Obj, Store
+from cluster.sim.timeutil import rfc3339
+
+SNAPSHOT_VERSION = 1
+KUBERNETES_VERSION = "v1.32.4"
+MAX_SETTLE_ROUNDS = 10_000
+CLUSTER_AGE_SECONDS = 600  # a fresh sandbox looks like a cluster kubeadm built ten minutes ago
+
+
+@dataclass
+class Settings:
+    """What a lesson or an admin may choose about a cluster; everything else follows from the seed."""
+
+    seed: int = 1
+    service_cidr: str = "10.96.0.0/12"
+    cluster_cidr: str = "10.244.0.0/16"
+    workers: int = 2
+    cluster_name: str = "podium"
+    proxy_mode: str = "iptables"  # or "ipvs"
+    time_scale: float = 1.0  # multiplies kubelet delays; a lesson may speed the lifecycle up (0.25 = 4× faster)
+    images: dict[str, Any] = field(default_factory=dict)  # catalog additions
+    max_objects: int = 5000
+    max_replicas: int = 1000
+    node_cpu: str = "8"
+    node_memory: str = "16Gi"
+    node_max_pods: int = 110
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+class Controller:
+    """A level-driven controller: watches the store, queues keys, and reconciles one key at a time."""
+
+    name = "controller"
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.queue: dict[Any, None] = {}
+
+    def enqueue(self, key: Any) -> None:
+        self.queue[key] = None
+
+    def on_change(self, type_: str, obj: Obj, old: Obj | None) -> None:
+        """Queue the keys this change concerns."""
+
+    def sync(self, key: Any) -> None:
+        raise NotImplementedError
+
+    def process(self) -> None:
+        keys, self.queue = list(self.queue), {}
+        for key in keys:
+            self.sync(key)
+
+    def timers(self) -> dict[str, Callable[..., None]]:
+        """Timed actions this controller handles, by name."""
+        return {}
+
+
+class Cluster:
+    def __init__(self, settings: Settings, now: float) -> None:
+        self.settings = settings
+        self.rng = Random(settings.seed)
+        self.clock = Clock(now)
+        self.store = Store(self.rng, lambda: self.clock.now)
+        self.state: dict[str, Any] = {}
+        self.recorder = Recorder(self)
+        self.service_ips = ServiceIPRange(settings.service_cidr)
+        self.node_ports = NodePortRange()
+        self._until = now
+        from cluster.sim.apiserver import ApiServer
+        from cluster.sim.controllers import build_controllers
+
+        self.api = ApiServer(self)
+        self.controllers: list[Controller] = build_controllers(self)
+        self._handlers: dict[str, Callable[..., None]] = {"events.expire": self.recorder.expire}
+        for controller in self.controllers:
+            self._handlers.update(controller.timers())
+        self.store.subscribe(self._fan_out)
+        self._network: Any = None
+
+    def _fan_out(self, type_: str, obj: Obj, old: Obj | None) -> None:
+        for controller in self.controllers:
+            controller.on_change(type_, obj, old)
+
+    # ---- construction and snapshots -----------------------------------------------------------------
+
+    @classmethod
+    def create(cls, settings: Settings | None = None, now: float = 0.0) -> Cluster:
+        """A fresh cluster as kubeadm leaves it: nodes, namespaces, the `kubernetes` Service, DNS."""
+        from cluster.sim.bootstrap import bootstrap
+
+        cluster = cls(settings or Settings(), now - CLUSTER_AGE_SECONDS)
+        bootstrap(cluster)
+        cluster.advance(now)
+        return cluster
+
+    def to_snapshot(self) -> dict[str, Any]:
+        self.settle()
+        version, internal, gauss = self.rng.getstate()
+        return {
+            "version": SNAPSHOT_VERSION,
+            "settings": asdict(self.settings),
+            "clock": self.clock.to_dict(),
+            "rng": [version, list(internal), gauss],
+            "store": self.store.to_dict(),
+            "state": self.state,
+            "network": self.network.state.to_dict() if self._network is not None else self.state.get("proxy", {}),
+        }
+
+    @classmethod
+    def from_snapshot(cls, data: dict[str, Any]) -> Cluster:
+        if data.get("version") != SNAPSHOT_VERSION:
+            raise ValueError(f"snapshot version {data.get('version')} is not {SNAPSHOT_VERSION}")
+        cluster = cls(Settings.from_dict(data["settings"]), data["clock"]["now"])
+        cluster.clock = Clock.from_dict(data["clock"])
+        version, internal, gauss = data["rng"]
+        cluster.rng.setstate((version, tuple(internal), gauss))
+        cluster.store.load(data["store"])
+        cluster.state = data["state"]
+        cluster.state["proxy"] = data.get("network", {})
+        return cluster
+
+    # ---- time ---------------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return self.clock.now
+
+    @property
+    def until(self) -> float:
+        """The time the current advance() is heading for; lets long idle stretches be skipped in one step."""
+        return self._until
+
+    def settle(self) -> None:
+        """Run the controllers until nothing changes; controllers that fight are a bug and fail loudly."""
+        for _ in range(MAX_SETTLE_ROUNDS):
+            busy = [c for c in self.controllers if c.queue]
+            if not busy:
+                return
+            for controller in busy:
+                controller.process()
+        raise RuntimeError("controllers did not settle: " + ", ".join(c.name for c in self.controllers if c.queue))
+
+    def advance(self, to: float) -> None:
+        """Move time forward to `to`, firing every timer due on the way."""
+        self._until = max(to, self.clock.now)
+        self.settle()
+        while True:
+            due = self.clock.pop_due(self._until)
+            if not due:
+                break
+            for _, _, action, args in due:
+                self._handlers[action](*args)
+            self.settle()
+        self.clock.now = self._until
+        self.settle()
+
+    def advance_by(self, seconds: float) -> None:
+        self.advance(self.clock.now + seconds)
+
+    def run_until_idle(self, limit: float = 3600.0) -> None:
+        """Advance until no timer is due within `limit` seconds of the last one (settled state)."""
+        start = self.clock.now
+        while True:
+            nxt = self.clock.next_time()
+            if nxt is None or nxt - start > limit:
+                return
+            self.advance(nxt)
+
+    def timestamp(self) -> str:
+        return rfc3339(self.clock.now)
+
+    def delay(self, seconds: float) -> float:
+        """A kubelet-side delay scaled by the lesson's time scale."""
+        return seconds * self.settings.time_scale
+
+    # ---- helpers for controllers --------------------------------------------------------------------
+
+    def nodes(self) -> list[Obj]:
+        return self.store.list("Node")
+
+    def node_cidr(self, index: int) -> str:
+        return pod_cidr(self.settings.cluster_cidr, index)
+
+    @property
+    def network(self) -> Any:
+        if self._network is None:
+            from cluster.sim.images import Catalog
+            from cluster.sim.network import Network, ProxyState
+
+            self._network = Network(
+                self.store, Catalog(self.settings.images), ProxyState.from_dict(self.state.get("proxy") or {}),
+                self.rng, mode=self.settings.proxy_mode, service_cidr=self.settings.service_cidr,
+            )
+        return self._network

@@ -1,0 +1,95 @@
+"""Pod predicates the controllers share (k8s.io/kubernetes/pkg/api/v1/pod and controller_utils)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cluster.sim.store import Obj
+from cluster.sim.timeutil import parse_rfc3339
+
+
+def controller_ref(obj: Obj) -> dict[str, Any] | None:
+    for ref in obj["metadata"].get("ownerReferences") or ():
+        if ref.get("controller"):
+            return dict(ref)
+    return None
+
+
+def owner_ref(owner: Obj) -> dict[str, Any]:
+    """metav1.NewControllerRef."""
+    return {
+        "apiVersion": "apps/v1" if owner["kind"] in ("Deployment", "ReplicaSet") else "v1",
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+
+
+def condition(obj: Obj, type_: str) -> dict[str, Any] | None:
+    for cond in (obj.get("status") or {}).get("conditions") or ():
+        if cond.get("type") == type_:
+            return dict(cond)
+    return None
+
+
+def is_ready(pod: Obj) -> bool:
+    cond = condition(pod, "Ready")
+    return cond is not None and cond.get("status") == "True"
+
+
+def is_terminating(pod: Obj) -> bool:
+    return bool(pod["metadata"].get("deletionTimestamp"))
+
+
+def is_active(pod: Obj) -> bool:
+    """controller.IsPodActive: not terminal and not being deleted."""
+    phase = (pod.get("status") or {}).get("phase")
+    return phase not in ("Succeeded", "Failed") and not is_terminating(pod)
+
+
+def is_available(pod: Obj, min_ready_seconds: int, now: float) -> bool:
+    """podutil.IsPodAvailable."""
+    if not is_ready(pod):
+        return False
+    if min_ready_seconds <= 0:
+        return True
+    cond = condition(pod, "Ready") or {}
+    since = cond.get("lastTransitionTime")
+    return bool(since) and parse_rfc3339(since) + min_ready_seconds <= now
+
+
+def ready_since(pod: Obj) -> float | None:
+    cond = condition(pod, "Ready")
+    if cond and cond.get("status") == "True" and cond.get("lastTransitionTime"):
+        return parse_rfc3339(cond["lastTransitionTime"])
+    return None
+
+
+def selector_labels(obj: Obj) -> dict[str, str]:
+    return dict(((obj.get("spec") or {}).get("selector") or {}).get("matchLabels") or {})
+
+
+def selector_matches(selector: dict[str, Any] | None, labels: dict[str, str] | None) -> bool:
+    """A metav1.LabelSelector (matchLabels and matchExpressions) against labels; empty matches nothing."""
+    if not selector:
+        return False
+    labels = labels or {}
+    match_labels = selector.get("matchLabels") or {}
+    expressions = selector.get("matchExpressions") or []
+    if not match_labels and not expressions:
+        return False
+    if any(labels.get(k) != v for k, v in match_labels.items()):
+        return False
+    for expr in expressions:
+        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True

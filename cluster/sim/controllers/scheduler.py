@@ -1,0 +1,174 @@
+"""kube-scheduler, reduced to what a learner sees: filters with their reasons, spreading, binding events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cluster.sim.cluster import Controller
+from cluster.sim.controllers.podutil import controller_ref
+from cluster.sim.store import Obj, clone
+
+COMPONENT = "default-scheduler"
+
+
+def _tolerates(pod: Obj, taint: dict[str, Any]) -> bool:
+    for tol in pod["spec"].get("tolerations") or ():
+        if tol.get("effect") and tol.get("effect") != taint.get("effect"):
+            continue
+        if tol.get("operator") == "Exists" and (not tol.get("key") or tol.get("key") == taint.get("key")):
+            return True
+        if tol.get("key") == taint.get("key") and tol.get("value", "") == taint.get("value", ""):
+            return True
+    return False
+
+
+def _quantity(text: Any) -> float:
+    """A resource.Quantity as a float (cpu in cores, memory in bytes)."""
+    s = str(text)
+    suffixes = {"m": 1e-3, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "k": 1e3, "M": 1e6, "G": 1e9,
+                "T": 1e12}
+    for suffix, factor in sorted(suffixes.items(), key=lambda kv: -len(kv[0])):
+        if s.endswith(suffix):
+            try:
+                return float(s[: -len(suffix)]) * factor
+            except ValueError:
+                return 0.0
+    try:
+        return float(s)
+    except ValueError:
+        return 0.0
+
+
+def _requests(pod: Obj) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for c in pod["spec"].get("containers") or ():
+        for name, value in ((c.get("resources") or {}).get("requests") or {}).items():
+            total[name] = total.get(name, 0.0) + _quantity(value)
+    return total
+
+
+class Scheduler(Controller):
+    name = "default-scheduler"
+
+    def on_change(self, type_: str, obj: Obj, old: Obj | None) -> None:
+        if obj["kind"] == "Pod" and type_ != "DELETED" and not obj["spec"].get("nodeName") \
+                and not obj["metadata"].get("deletionTimestamp"):
+            self.enqueue((obj["metadata"]["namespace"], obj["metadata"]["name"]))
+        elif obj["kind"] == "Node" or (obj["kind"] == "Pod" and type_ == "DELETED" and obj["spec"].get("nodeName")):
+            # capacity or nodes changed: unschedulable pods get another try
+            for pod in self.cluster.store.list("Pod"):
+                if not pod["spec"].get("nodeName") and not pod["metadata"].get("deletionTimestamp"):
+                    self.enqueue((pod["metadata"]["namespace"], pod["metadata"]["name"]))
+
+    def process(self) -> None:
+        """Schedule the queued pods one by one against a node view built once per batch."""
+        self._bound: dict[str, list[Obj]] = {n["metadata"]["name"]: [] for n in self.cluster.nodes()}
+        for p in self.cluster.store.list("Pod"):
+            node = p["spec"].get("nodeName")
+            if node and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
+                self._bound.setdefault(node, []).append(p)
+        super().process()
+
+    def sync(self, key: tuple[str, str]) -> None:
+        pod = self.cluster.store.get("Pod", *key)
+        if pod is None or pod["spec"].get("nodeName") or pod["metadata"].get("deletionTimestamp"):
+            return
+        if pod["spec"].get("schedulerName", COMPONENT) != COMPONENT:
+            return
+        nodes = self.cluster.nodes()
+        feasible, reasons = self._filter(pod, nodes)
+        if not feasible:
+            self._unschedulable(pod, len(nodes), reasons)
+            return
+        node = self._score(pod, feasible)
+        bound = clone(pod)
+        bound["spec"]["nodeName"] = node["metadata"]["name"]
+        status = bound.setdefault("status", {})
+        status["phase"] = "Pending"
+        status["conditions"] = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"] + [
+            {"lastProbeTime": None, "lastTransitionTime": self.cluster.timestamp(), "status": "True",
+             "type": "PodScheduled"}]
+        bound = self.cluster.store.update(bound, check_version=False)
+        self._bound.setdefault(node["metadata"]["name"], []).append(bound)
+        self.cluster.recorder.record(
+            bound, "Normal", "Scheduled",
+            f"Successfully assigned {key[0]}/{key[1]} to {node['metadata']['name']}", COMPONENT)
+
+    def _filter(self, pod: Obj, nodes: list[Obj]) -> tuple[list[Obj], dict[str, int]]:
+        """Filter plugins in the scheduler's order; each failing node counts once under its first reason."""
+        reasons: dict[str, int] = {}
+        feasible = []
+        selector = pod["spec"].get("nodeSelector") or {}
+        requests = _requests(pod)
+        for node in nodes:
+            labels = node["metadata"].get("labels") or {}
+            reason = ""
+            if node["spec"].get("unschedulable"):
+                reason = "node(s) were unschedulable"
+            elif any(labels.get(k) != v for k, v in selector.items()):
+                reason = "node(s) didn't match Pod's node affinity/selector"
+            else:
+                for taint in node["spec"].get("taints") or ():
+                    if taint.get("effect") in ("NoSchedule", "NoExecute") and not _tolerates(pod, taint):
+                        value = taint.get("value", "")
+                        reason = f"node(s) had untolerated taint {{{taint['key']}: {value}}}"
+                        break
+            if not reason:
+                on_node = self._bound.get(node["metadata"]["name"], [])
+                allocatable = node["status"].get("allocatable") or {}
+                if len(on_node) + 1 > int(allocatable.get("pods", "110")):
+                    reason = "Too many pods"
+                else:
+                    for resource in ("cpu", "memory"):
+                        if resource not in requests:
+                            continue
+                        used = sum(_requests(p).get(resource, 0.0) for p in on_node)
+                        if used + requests[resource] > _quantity(allocatable.get(resource, "0")):
+                            reason = f"Insufficient {resource}"
+                            break
+            if reason:
+                reasons[reason] = reasons.get(reason, 0) + 1
+            else:
+                feasible.append(node)
+        for volume in pod["spec"].get("volumes") or ():
+            claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
+            if claim:
+                return [], {f'persistentvolumeclaim "{claim}" not found': -1}
+        return feasible, reasons
+
+    def _score(self, pod: Obj, nodes: list[Obj]) -> Obj:
+        """Fewest pods of the same owner first (PodTopologySpread's default), then fewest pods; ties at random."""
+        owner = (controller_ref(pod) or {}).get("uid")
+
+        def load(node: Obj) -> tuple[int, int]:
+            on_node = self._bound.get(node["metadata"]["name"], [])
+            siblings = sum(1 for p in on_node if owner and (controller_ref(p) or {}).get("uid") == owner)
+            return siblings, len(on_node)
+
+        scored = [(load(n), n) for n in nodes]
+        best = min(s for s, _ in scored)
+        candidates = [n for s, n in scored if s == best]
+        return candidates[self.cluster.rng.randrange(len(candidates))] if len(candidates) > 1 else candidates[0]
+
+    def _unschedulable(self, pod: Obj, total: int, reasons: dict[str, int]) -> None:
+        if any(v == -1 for v in reasons.values()):
+            detail = next(iter(reasons))
+            message = f"0/{total} nodes are available: {detail}. preemption: 0/{total} nodes are available: " \
+                      f"{total} Preemption is not helpful for scheduling."
+        else:
+            parts = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+            message = (f"0/{total} nodes are available: {parts}. preemption: 0/{total} nodes are available: "
+                       f"{total} Preemption is not helpful for scheduling.")
+        status = {"phase": "Pending", "conditions": [
+            {"lastProbeTime": None, "lastTransitionTime": self.cluster.timestamp(), "message": message,
+             "reason": "Unschedulable", "status": "False", "type": "PodScheduled"}]}
+        if pod.get("status", {}).get("qosClass"):
+            status["qosClass"] = pod["status"]["qosClass"]
+        previous = (pod.get("status") or {}).get("conditions") or []
+        if previous and previous[0].get("message") == message:
+            status["conditions"][0]["lastTransitionTime"] = previous[0]["lastTransitionTime"]
+        if pod.get("status") != status:
+            updated = clone(pod)
+            updated["status"] = status
+            self.cluster.store.update(updated, check_version=False)
+        self.cluster.recorder.record(pod, "Warning", "FailedScheduling", message, COMPONENT)
