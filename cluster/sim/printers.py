@@ -161,7 +161,7 @@ def _condition_true(conditions: list[Obj] | None, type_: str) -> bool:
 
 def pod_status(pod: Obj) -> str:
     """The STATUS cell of a pod."""
-    return _pod_cells(pod, 0.0)[2]
+    return str(_pod_cells(pod, 0.0)[2])
 
 
 def _pod_cells(pod: Obj, now: float) -> list[Any]:
@@ -556,7 +556,7 @@ def to_json(obj: Any) -> str:
     return text + "\n"
 
 
-class _GoYamlDumper(yaml.SafeDumper):
+class _GoYamlDumper(yaml.SafeDumper):  # type: ignore[misc]
     """Emits like sigs.k8s.io/yaml over goyaml.v2: plain when possible, "double quotes" for look-alike scalars."""
 
 
@@ -575,7 +575,7 @@ _GoYamlDumper.add_representer(str, _represent_str)
 def to_yaml(obj: Any) -> str:
     """yaml.Marshal as kubectl does it: sorted keys, 2-space indent, lists flush with their key, no folding."""
     text: str = yaml.dump(obj, Dumper=_GoYamlDumper, default_flow_style=False, sort_keys=True,
-                          allow_unicode=True, width=float("inf"))  # type: ignore[arg-type]
+                          allow_unicode=True, width=float("inf"))
     return text
 
 
