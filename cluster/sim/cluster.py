@@ -92,6 +92,7 @@ class Cluster:
             self._handlers.update(controller.timers())
         self.store.subscribe(self._fan_out)
         self._network: Any = None
+        self.traffic: list[dict[str, Any]] = []  # routing events since the last drain (not persisted)
 
     def _fan_out(self, type_: str, obj: Obj, old: Obj | None) -> None:
         for controller in self.controllers:
@@ -188,6 +189,10 @@ class Cluster:
     def delay(self, seconds: float) -> float:
         """A kubelet-side delay scaled by the lesson's time scale."""
         return seconds * self.settings.time_scale
+
+    def drain_traffic(self) -> list[dict[str, Any]]:
+        out, self.traffic = self.traffic, []
+        return out
 
     # ---- helpers for controllers --------------------------------------------------------------------
 
