@@ -92,6 +92,7 @@ class Cluster:
             self._handlers.update(controller.timers())
         self.store.subscribe(self._fan_out)
         self._network: Any = None
+        self._proxy_state: dict[str, Any] = {}  # kube-proxy's state until the network is first used
         self.traffic: list[dict[str, Any]] = []  # routing events since the last drain (not persisted)
 
     def _fan_out(self, type_: str, obj: Obj, old: Obj | None) -> None:
@@ -120,7 +121,7 @@ class Cluster:
             "rng": [version, list(internal), gauss],
             "store": self.store.to_dict(),
             "state": self.state,
-            "network": self.network.state.to_dict() if self._network is not None else self.state.get("proxy", {}),
+            "network": self.network.state.to_dict() if self._network is not None else self._proxy_state,
         }
 
     @classmethod
@@ -133,7 +134,7 @@ class Cluster:
         cluster.rng.setstate((version, tuple(internal), gauss))
         cluster.store.load(data["store"])
         cluster.state = data["state"]
-        cluster.state["proxy"] = data.get("network", {})
+        cluster._proxy_state = data.get("network") or {}
         return cluster
 
     # ---- time ---------------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ class Cluster:
             from cluster.sim.network import Network, ProxyState
 
             self._network = Network(
-                self.store, Catalog(self.settings.images), ProxyState.from_dict(self.state.get("proxy") or {}),
+                self.store, Catalog(self.settings.images), ProxyState.from_dict(self._proxy_state),
                 self.rng, mode=self.settings.proxy_mode, service_cidr=self.settings.service_cidr,
             )
         return self._network

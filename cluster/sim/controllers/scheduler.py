@@ -103,16 +103,15 @@ class Scheduler(Controller):
         for node in nodes:
             labels = node["metadata"].get("labels") or {}
             reason = ""
+            # filter plugins in kube-scheduler's order: NodeUnschedulable, TaintToleration, NodeAffinity, …
             if node["spec"].get("unschedulable"):
                 reason = "node(s) were unschedulable"
-            elif any(labels.get(k) != v for k, v in selector.items()):
+            for taint in () if reason else node["spec"].get("taints") or ():
+                if taint.get("effect") in ("NoSchedule", "NoExecute") and not _tolerates(pod, taint):
+                    reason = f"node(s) had untolerated taint {{{taint['key']}: {taint.get('value', '')}}}"
+                    break
+            if not reason and any(labels.get(k) != v for k, v in selector.items()):
                 reason = "node(s) didn't match Pod's node affinity/selector"
-            else:
-                for taint in node["spec"].get("taints") or ():
-                    if taint.get("effect") in ("NoSchedule", "NoExecute") and not _tolerates(pod, taint):
-                        value = taint.get("value", "")
-                        reason = f"node(s) had untolerated taint {{{taint['key']}: {value}}}"
-                        break
             if not reason:
                 on_node = self._bound.get(node["metadata"]["name"], [])
                 allocatable = node["status"].get("allocatable") or {}
@@ -156,7 +155,8 @@ class Scheduler(Controller):
             message = f"0/{total} nodes are available: {detail}. preemption: 0/{total} nodes are available: " \
                       f"{total} Preemption is not helpful for scheduling."
         else:
-            parts = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+            # FitError.Error: "<count> <reason>" strings, sorted as strings
+            parts = ", ".join(sorted(f"{count} {reason}" for reason, count in reasons.items()))
             message = (f"0/{total} nodes are available: {parts}. preemption: 0/{total} nodes are available: "
                        f"{total} Preemption is not helpful for scheduling.")
         status = {"phase": "Pending", "conditions": [
