@@ -62,6 +62,9 @@ class ApiServer:
         elif "status" in obj and obj["kind"] in ("Deployment", "ReplicaSet", "Service"):
             obj["status"] = {}
         defaults.apply_defaults(obj)
+        if not meta.get("name") and meta.get("generateName"):
+            # BeforeCreate: names.SimpleNameGenerator, before validation sees the object
+            meta["name"] = self.store.generate_name(obj["kind"], meta.get("namespace", ""), meta["generateName"])
         self._check_limits(obj)
         if obj["kind"] == "Service":
             self._allocate_service(obj, None, dry_run=True)

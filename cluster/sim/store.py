@@ -126,6 +126,15 @@ class Store:
         h = f"{n:032x}"
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
+    def generate_name(self, kind: str, namespace: str, base: str) -> str:
+        """names.SimpleNameGenerator: base cut to 58 characters + 5 random ones, retried on a collision."""
+        candidate = base[:58] + random_suffix(self.rng)
+        for _ in range(100):
+            if (namespace, candidate) not in self.objects[kind]:
+                break
+            candidate = base[:58] + random_suffix(self.rng)
+        return candidate
+
     def create(self, obj: Obj) -> Obj:
         kind = obj["kind"]
         meta = obj.setdefault("metadata", {})
@@ -136,13 +145,7 @@ class Store:
             meta.pop("namespace", None)
         namespace = meta.get("namespace", "")
         if not meta.get("name") and meta.get("generateName"):
-            # names.SimpleNameGenerator: base truncated to 58 chars + 5 random chars; retried on collision
-            base = meta["generateName"][:58]
-            for _ in range(100):
-                candidate = base + random_suffix(self.rng)
-                if (namespace, candidate) not in self.objects[kind]:
-                    meta["name"] = candidate
-                    break
+            meta["name"] = self.generate_name(kind, namespace, meta["generateName"])
         name = meta["name"]
         if (namespace, name) in self.objects[kind]:
             raise errors.already_exists(info.resource, info.group, name)

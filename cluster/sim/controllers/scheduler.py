@@ -9,6 +9,7 @@ from cluster.sim.controllers.podutil import controller_ref
 from cluster.sim.store import Obj, clone
 
 COMPONENT = "default-scheduler"
+RETRY_UNSCHEDULABLE = ("", "*retry*")
 
 
 def _tolerates(pod: Obj, taint: dict[str, Any]) -> bool:
@@ -54,20 +55,39 @@ class Scheduler(Controller):
         if obj["kind"] == "Pod" and type_ != "DELETED" and not obj["spec"].get("nodeName") \
                 and not obj["metadata"].get("deletionTimestamp"):
             self.enqueue((obj["metadata"]["namespace"], obj["metadata"]["name"]))
-        elif obj["kind"] == "Node" or (obj["kind"] == "Pod" and type_ == "DELETED" and obj["spec"].get("nodeName")):
-            # capacity or nodes changed: unschedulable pods get another try
-            for pod in self.cluster.store.list("Pod"):
-                if not pod["spec"].get("nodeName") and not pod["metadata"].get("deletionTimestamp"):
-                    self.enqueue((pod["metadata"]["namespace"], pod["metadata"]["name"]))
+        elif (obj["kind"] == "Node" and type_ != "MODIFIED") or \
+                (obj["kind"] == "Pod" and type_ == "DELETED" and obj["spec"].get("nodeName")):
+            self.enqueue(RETRY_UNSCHEDULABLE)  # capacity or nodes changed: pending pods get another try
 
     def process(self) -> None:
         """Schedule the queued pods one by one against a node view built once per batch."""
-        self._bound: dict[str, list[Obj]] = {n["metadata"]["name"]: [] for n in self.cluster.nodes()}
-        for p in self.cluster.store.list("Pod"):
-            node = p["spec"].get("nodeName")
-            if node and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
-                self._bound.setdefault(node, []).append(p)
+        store = self.cluster.store
+        if RETRY_UNSCHEDULABLE in self.queue:
+            del self.queue[RETRY_UNSCHEDULABLE]
+            for (ns, name), pod in store.objects["Pod"].items():
+                if not pod["spec"].get("nodeName") and not pod["metadata"].get("deletionTimestamp"):
+                    self.queue[(ns, name)] = None
+        if not self.queue:
+            return
+        self._count: dict[str, int] = {}
+        self._siblings: dict[tuple[str, str], int] = {}
+        self._used: dict[str, dict[str, float]] = {}
+        for pod in store.objects["Pod"].values():
+            node = pod["spec"].get("nodeName")
+            if node and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
+                self._place(pod, node)
         super().process()
+
+    def _place(self, pod: Obj, node: str) -> None:
+        self._count[node] = self._count.get(node, 0) + 1
+        owner = (controller_ref(pod) or {}).get("uid")
+        if owner:
+            self._siblings[(node, owner)] = self._siblings.get((node, owner), 0) + 1
+        requests = _requests(pod)
+        if requests:
+            used = self._used.setdefault(node, {})
+            for resource, amount in requests.items():
+                used[resource] = used.get(resource, 0.0) + amount
 
     def sync(self, key: tuple[str, str]) -> None:
         pod = self.cluster.store.get("Pod", *key)
@@ -89,7 +109,7 @@ class Scheduler(Controller):
             {"lastProbeTime": None, "lastTransitionTime": self.cluster.timestamp(), "status": "True",
              "type": "PodScheduled"}]
         bound = self.cluster.store.update(bound, check_version=False)
-        self._bound.setdefault(node["metadata"]["name"], []).append(bound)
+        self._place(bound, node["metadata"]["name"])
         self.cluster.recorder.record(
             bound, "Normal", "Scheduled",
             f"Successfully assigned {key[0]}/{key[1]} to {node['metadata']['name']}", COMPONENT)
@@ -113,15 +133,15 @@ class Scheduler(Controller):
             if not reason and any(labels.get(k) != v for k, v in selector.items()):
                 reason = "node(s) didn't match Pod's node affinity/selector"
             if not reason:
-                on_node = self._bound.get(node["metadata"]["name"], [])
+                name = node["metadata"]["name"]
                 allocatable = node["status"].get("allocatable") or {}
-                if len(on_node) + 1 > int(allocatable.get("pods", "110")):
+                if self._count.get(name, 0) + 1 > int(allocatable.get("pods", "110")):
                     reason = "Too many pods"
                 else:
                     for resource in ("cpu", "memory"):
                         if resource not in requests:
                             continue
-                        used = sum(_requests(p).get(resource, 0.0) for p in on_node)
+                        used = self._used.get(name, {}).get(resource, 0.0)
                         if used + requests[resource] > _quantity(allocatable.get(resource, "0")):
                             reason = f"Insufficient {resource}"
                             break
@@ -140,9 +160,8 @@ class Scheduler(Controller):
         owner = (controller_ref(pod) or {}).get("uid")
 
         def load(node: Obj) -> tuple[int, int]:
-            on_node = self._bound.get(node["metadata"]["name"], [])
-            siblings = sum(1 for p in on_node if owner and (controller_ref(p) or {}).get("uid") == owner)
-            return siblings, len(on_node)
+            name = node["metadata"]["name"]
+            return self._siblings.get((name, owner or ""), 0), self._count.get(name, 0)
 
         scored = [(load(n), n) for n in nodes]
         best = min(s for s, _ in scored)
