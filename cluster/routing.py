@@ -1,3 +1,9 @@
 """Websocket routes."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from cluster.consumers import SandboxConsumer
+
+websocket_urlpatterns = [
+    path("ws/sandbox/<slug:name>/", SandboxConsumer.as_asgi()),
+]
