@@ -1,0 +1,88 @@
+// The pod details panel: labels, IP, node, status, owner, the Services that select it, its events, and
+// a "Kill pod" button that deletes it (its Deployment then replaces it, with a new IP).
+
+import { el, table } from "./dom.js";
+import { CATEGORY_LOOK, formatLabels, humanDuration, parseTime, podIP, podReadyText, podRestarts, podStatus, selectorMatches, statusCategory, podReady } from "./status.js";
+import { Store } from "./store.js";
+
+/** Mounts the panel; `kill(name)` resolves with the reply to `delete_pod`. */
+export function createDetails(root, store, { kill, onClose }) {
+  const panel = root.querySelector("#pod-details");
+  let current = null;
+  let message = "";
+
+  function render() {
+    if (!current) {
+      panel.hidden = true;
+      return;
+    }
+    const pod = store.get("Pod", "default", current);
+    panel.hidden = false;
+    const header = el("div", "panel-head", "", el("h3", "", "Pod"));
+    const close = el("button", "icon-button", "✕");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close pod details");
+    close.addEventListener("click", () => onClose());
+    header.append(close);
+    if (!pod) {
+      panel.replaceChildren(header, el("p", "pod-gone", `pod "${current}" is gone.`), el("p", "muted", message));
+      return;
+    }
+    const status = podStatus(pod);
+    const category = statusCategory(status, podReady(pod));
+    const owner = Store.controllerOf(pod);
+    const services = store.list("Service", "default").filter((s) => selectorMatches(s.spec.selector, pod.metadata.labels)).map((s) => s.metadata.name);
+    const dl = el("dl", "facts");
+    const fact = (term, value) => dl.append(el("dt", "", term), el("dd", "", "", value instanceof Node ? value : document.createTextNode(value)));
+    fact("Name", el("code", "", pod.metadata.name));
+    fact("Status", el("span", `status-chip cat-${category}`, `${CATEGORY_LOOK[category].icon} ${status}`));
+    fact("Ready", podReadyText(pod));
+    fact("Restarts", String(podRestarts(pod)));
+    fact("IP", podIP(pod));
+    fact("Node", pod.spec.nodeName || "<none>");
+    fact("Owner", owner ? `${owner.kind}/${owner.name}` : "<none>");
+    fact("Labels", labelChips(pod.metadata.labels));
+    fact("Selected by", services.length ? services.map((s) => `svc/${s}`).join(", ") : "no Service");
+
+    const events = store.eventsFor("Pod", "default", current);
+    const now = store.time;
+    const rows = events.map((e) => {
+      const at = parseTime(e.lastTimestamp || e.eventTime || (e.metadata && e.metadata.creationTimestamp));
+      return [e.type, e.reason, at === null ? "" : humanDuration(now - at), (e.source && e.source.component) || e.reportingComponent || "", e.message];
+    });
+    const eventsBlock = rows.length ? table("", ["Type", "Reason", "Age", "From", "Message"], rows, "data-table events-table") : el("p", "muted", "Events: <none>");
+
+    const button = el("button", "button danger", "Kill pod");
+    button.type = "button";
+    button.id = "kill-pod";
+    button.disabled = Boolean(pod.metadata.deletionTimestamp);
+    button.title = "Delete this pod, as `kubectl delete pod` does. Its ReplicaSet creates a replacement.";
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      const reply = await kill(pod.metadata.name);
+      message = reply.type === "error" ? `error: ${reply.message}` : reply.stdout || reply.output || `pod "${pod.metadata.name}" deleted`;
+      render();
+    });
+    panel.replaceChildren(header, dl, el("h4", "", "Events"), eventsBlock, el("div", "panel-actions", "", button, el("span", "muted kill-message", message)));
+  }
+
+  return {
+    render,
+    show(name) {
+      if (name !== current) message = "";
+      current = name;
+      render();
+    },
+    get current() {
+      return current;
+    },
+  };
+}
+
+function labelChips(labels) {
+  const wrap = el("span", "chips");
+  const keys = Object.keys(labels || {}).sort();
+  if (!keys.length) wrap.textContent = formatLabels(labels);
+  for (const k of keys) wrap.append(el("code", "chip", `${k}=${labels[k]}`));
+  return wrap;
+}
