@@ -55,8 +55,10 @@ class ServicePodsController(Controller):
             ns = obj["metadata"]["namespace"]
             labels = obj["metadata"].get("labels")
             old_labels = (old or {}).get("metadata", {}).get("labels")
-            for svc in self.cluster.store.list("Service", ns):
+            for (svc_ns, _), svc in self.cluster.store.objects["Service"].items():
                 selector = svc["spec"].get("selector")
+                if svc_ns != ns:
+                    continue
                 if selector and (matches(labels, selector) or (old is not None and matches(old_labels, selector))):
                     self.enqueue((ns, svc["metadata"]["name"]))
 

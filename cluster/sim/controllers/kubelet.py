@@ -129,7 +129,7 @@ class Kubelet(Controller):
         if node is None:
             return
         host_ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
-        pod = clone(pod)
+        pod = own_status(pod)
         names = [c["name"] for c in pod["spec"].get("containers") or []]
         status = pod.setdefault("status", {})
         status.update({
@@ -187,7 +187,7 @@ class Kubelet(Controller):
             return
         if pod["metadata"].get("deletionTimestamp") and step not in ("stopped",):
             return
-        getattr(self, f"_step_{step}")(clone(pod), *args)
+        getattr(self, f"_step_{step}")(own_status(pod), *args)
 
     def _missing_volume(self, pod: Obj) -> tuple[str, str, str] | None:
         store = self.cluster.store
@@ -609,6 +609,14 @@ class Kubelet(Controller):
     def _step_stopped(self, pod: Obj) -> None:
         """Containers are gone: the kubelet deletes the pod object for good."""
         self.cluster.store.delete("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
+
+
+def own_status(pod: Obj) -> Obj:
+    """A copy the kubelet may change: it writes only status, so spec and metadata are shared, not copied."""
+    copy = dict(pod)
+    copy["metadata"] = dict(pod["metadata"])
+    copy["status"] = clone(pod.get("status") or {})
+    return copy
 
 
 def behavior_pull_time(_: Any) -> float:

@@ -35,8 +35,10 @@ def condition(obj: Obj, type_: str) -> dict[str, Any] | None:
 
 
 def is_ready(pod: Obj) -> bool:
-    cond = condition(pod, "Ready")
-    return cond is not None and cond.get("status") == "True"
+    for cond in (pod.get("status") or {}).get("conditions") or ():
+        if cond.get("type") == "Ready":
+            return bool(cond.get("status") == "True")
+    return False
 
 
 def is_terminating(pod: Obj) -> bool:
@@ -45,8 +47,8 @@ def is_terminating(pod: Obj) -> bool:
 
 def is_active(pod: Obj) -> bool:
     """controller.IsPodActive: not terminal and not being deleted."""
-    phase = (pod.get("status") or {}).get("phase")
-    return phase not in ("Succeeded", "Failed") and not is_terminating(pod)
+    return (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed") and \
+        not pod["metadata"].get("deletionTimestamp")
 
 
 def is_available(pod: Obj, min_ready_seconds: int, now: float) -> bool:

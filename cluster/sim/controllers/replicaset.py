@@ -25,10 +25,17 @@ COMPONENT = "replicaset-controller"
 class ReplicaSetController(Controller):
     name = "replicaset-controller"
 
+    def __init__(self, cluster: Any) -> None:
+        super().__init__(cluster)
+        self._adoption_due: set[tuple[str, str]] = set()  # orphans may match these ReplicaSets
+
     def on_change(self, type_: str, obj: Obj, old: Obj | None) -> None:
         kind = obj["kind"]
         if kind == "ReplicaSet":
-            self.enqueue((obj["metadata"]["namespace"], obj["metadata"]["name"]))
+            key = (obj["metadata"]["namespace"], obj["metadata"]["name"])
+            self.enqueue(key)
+            if type_ == "ADDED":
+                self._adoption_due.add(key)
         elif kind == "Pod":
             ref = controller_ref(obj)
             if ref and ref.get("kind") == "ReplicaSet":
@@ -36,21 +43,26 @@ class ReplicaSetController(Controller):
             elif ref is None and type_ != "DELETED":
                 for rs in self.cluster.store.list("ReplicaSet", obj["metadata"]["namespace"]):
                     if selector_matches(rs["spec"].get("selector"), obj["metadata"].get("labels")):
-                        self.enqueue((rs["metadata"]["namespace"], rs["metadata"]["name"]))
+                        key = (rs["metadata"]["namespace"], rs["metadata"]["name"])
+                        self.enqueue(key)
+                        self._adoption_due.add(key)
 
     def timers(self) -> dict[str, Any]:
         return {"replicaset.resync": lambda ns, name: self.enqueue((ns, name))}
 
     def pods_of(self, rs: Obj) -> list[Obj]:
-        return [p for p in self.cluster.store.owned("Pod", rs["metadata"]["uid"])
-                if (controller_ref(p) or {}).get("uid") == rs["metadata"]["uid"]]
+        uid = rs["metadata"]["uid"]
+        return [p for p in self.cluster.store.owned("Pod", uid)
+                if len(p["metadata"]["ownerReferences"]) == 1 or (controller_ref(p) or {}).get("uid") == uid]
 
     def sync(self, key: tuple[str, str]) -> None:
         store = self.cluster.store
         rs = store.get("ReplicaSet", *key)
         if rs is None or rs["metadata"].get("deletionTimestamp"):
             return
-        self._adopt_orphans(rs)
+        if key in self._adoption_due:
+            self._adoption_due.discard(key)
+            self._adopt_orphans(rs)
         pods = self.pods_of(rs)
         active = [p for p in pods if is_active(p)]
         want = rs["spec"].get("replicas", 1)
@@ -102,7 +114,7 @@ class ReplicaSetController(Controller):
             if annotations:
                 pod_meta["annotations"] = dict(annotations)
             pod = {"apiVersion": "v1", "kind": "Pod", "metadata": pod_meta, "spec": clone(template["spec"])}
-            created = self.cluster.api.create(pod, strict=False)
+            created = self.cluster.api.create(pod, trusted=True)
             self.cluster.recorder.record(rs, "Normal", "SuccessfulCreate",
                                          f"Created pod: {created['metadata']['name']}", COMPONENT)
 
@@ -111,10 +123,10 @@ class ReplicaSetController(Controller):
         min_ready = rs["spec"].get("minReadySeconds", 0)
         labels = (rs["spec"]["template"].get("metadata") or {}).get("labels") or {}
         ready = [p for p in active if is_ready(p)]
-        available = [p for p in ready if is_available(p, min_ready, now)]
+        available = ready if min_ready <= 0 else [p for p in ready if is_available(p, min_ready, now)]
         status: dict[str, Any] = {"replicas": len(active)}
-        fully = sum(1 for p in active if all((p["metadata"].get("labels") or {}).get(k) == v
-                                             for k, v in labels.items()))
+        label_items = labels.items()
+        fully = sum(1 for p in active if (p["metadata"].get("labels") or {}).items() >= label_items)
         if fully:
             status["fullyLabeledReplicas"] = fully
         if ready:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from cluster.sim.cluster import Controller
@@ -48,6 +49,28 @@ def _requests(pod: Obj) -> dict[str, float]:
     return total
 
 
+@dataclass(frozen=True)
+class _NodeView:
+    """What filtering needs from a node, read once per scheduling batch."""
+
+    labels: dict[str, str]
+    taints: tuple[dict[str, Any], ...]
+    unschedulable: str
+    max_pods: int
+    allocatable: dict[str, float]
+
+
+def _static_view(node: Obj) -> _NodeView:
+    allocatable = node["status"].get("allocatable") or {}
+    return _NodeView(
+        labels=dict(node["metadata"].get("labels") or {}),
+        taints=tuple(t for t in node["spec"].get("taints") or () if t.get("effect") in ("NoSchedule", "NoExecute")),
+        unschedulable="node(s) were unschedulable" if node["spec"].get("unschedulable") else "",
+        max_pods=int(allocatable.get("pods", "110")),
+        allocatable={r: _quantity(allocatable.get(r, "0")) for r in ("cpu", "memory")},
+    )
+
+
 class Scheduler(Controller):
     name = "default-scheduler"
 
@@ -69,6 +92,7 @@ class Scheduler(Controller):
                     self.queue[(ns, name)] = None
         if not self.queue:
             return
+        self._static: dict[str, _NodeView] = {}
         self._count: dict[str, int] = {}
         self._siblings: dict[tuple[str, str], int] = {}
         self._used: dict[str, dict[str, float]] = {}
@@ -101,9 +125,9 @@ class Scheduler(Controller):
             self._unschedulable(pod, len(nodes), reasons)
             return
         node = self._score(pod, feasible)
-        bound = clone(pod)
+        bound = dict(pod, spec=dict(pod["spec"]), status=dict(pod.get("status") or {}))
         bound["spec"]["nodeName"] = node["metadata"]["name"]
-        status = bound.setdefault("status", {})
+        status = bound["status"]
         status["phase"] = "Pending"
         status["conditions"] = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"] + [
             {"lastProbeTime": None, "lastTransitionTime": self.cluster.timestamp(), "status": "True",
@@ -115,44 +139,43 @@ class Scheduler(Controller):
             f"Successfully assigned {key[0]}/{key[1]} to {node['metadata']['name']}", COMPONENT)
 
     def _filter(self, pod: Obj, nodes: list[Obj]) -> tuple[list[Obj], dict[str, int]]:
-        """Filter plugins in the scheduler's order; each failing node counts once under its first reason."""
+        """Filter plugins in kube-scheduler's order (NodeUnschedulable, TaintToleration, NodeAffinity,
+        NodeResourcesFit); each failing node counts once, under its first reason."""
+        for volume in pod["spec"].get("volumes") or ():
+            claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
+            if claim:
+                return [], {f'persistentvolumeclaim "{claim}" not found': -1}
         reasons: dict[str, int] = {}
         feasible = []
-        selector = pod["spec"].get("nodeSelector") or {}
+        selector = (pod["spec"].get("nodeSelector") or {}).items()
         requests = _requests(pod)
         for node in nodes:
-            labels = node["metadata"].get("labels") or {}
-            reason = ""
-            # filter plugins in kube-scheduler's order: NodeUnschedulable, TaintToleration, NodeAffinity, …
-            if node["spec"].get("unschedulable"):
-                reason = "node(s) were unschedulable"
-            for taint in () if reason else node["spec"].get("taints") or ():
-                if taint.get("effect") in ("NoSchedule", "NoExecute") and not _tolerates(pod, taint):
+            name = node["metadata"]["name"]
+            view = self._static.get(name)
+            if view is None:
+                view = self._static[name] = _static_view(node)
+            reason = view.unschedulable
+            for taint in () if reason else view.taints:
+                if not _tolerates(pod, taint):
                     reason = f"node(s) had untolerated taint {{{taint['key']}: {taint.get('value', '')}}}"
                     break
-            if not reason and any(labels.get(k) != v for k, v in selector.items()):
+            if not reason and not view.labels.items() >= selector:
                 reason = "node(s) didn't match Pod's node affinity/selector"
             if not reason:
-                name = node["metadata"]["name"]
-                allocatable = node["status"].get("allocatable") or {}
-                if self._count.get(name, 0) + 1 > int(allocatable.get("pods", "110")):
+                if self._count.get(name, 0) + 1 > view.max_pods:
                     reason = "Too many pods"
                 else:
-                    for resource in ("cpu", "memory"):
-                        if resource not in requests:
+                    for resource, amount in requests.items():
+                        if resource not in ("cpu", "memory"):
                             continue
                         used = self._used.get(name, {}).get(resource, 0.0)
-                        if used + requests[resource] > _quantity(allocatable.get(resource, "0")):
+                        if used + amount > view.allocatable.get(resource, 0.0):
                             reason = f"Insufficient {resource}"
                             break
             if reason:
                 reasons[reason] = reasons.get(reason, 0) + 1
             else:
                 feasible.append(node)
-        for volume in pod["spec"].get("volumes") or ():
-            claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
-            if claim:
-                return [], {f'persistentvolumeclaim "{claim}" not found': -1}
         return feasible, reasons
 
     def _score(self, pod: Obj, nodes: list[Obj]) -> Obj:
