@@ -21,7 +21,9 @@ STAGE_SECONDS = {
     "start": 0.3,  # created → started
     "restart_after_exit": 1.0,  # kubelet notices an exited container
     "mount_retry": 120.0,  # missing ConfigMap/Secret: MountVolume retried
+    "config_retry": 20.0,  # CreateContainerConfigError: retried on the next sync
 }
+INIT = 10_000  # container slots from here on are init containers
 BACKOFF_INITIAL, BACKOFF_MAX = 10.0, 300.0  # kubelet's container and image back-off
 BACKOFF_RESET = 600.0  # a container running this long forgets its back-off
 
@@ -151,6 +153,16 @@ class Kubelet(Controller):
             ],
             "containerStatuses": [self._waiting_status(c, "ContainerCreating") for c in pod["spec"]["containers"]],
         })
+        inits = pod["spec"].get("initContainers") or []
+        if inits:
+            pending = " ".join(c["name"] for c in inits)
+            for cond in status["conditions"]:
+                if cond["type"] == "Initialized":
+                    cond.update(status="False", reason="ContainersNotInitialized",
+                                message=f"containers with incomplete status: [{pending}]")
+            status["initContainerStatuses"] = [self._waiting_status(c, "PodInitializing") for c in inits]
+            status["containerStatuses"] = [self._waiting_status(c, "PodInitializing")
+                                           for c in pod["spec"]["containers"]]
         if pod["spec"].get("hostNetwork"):
             status["podIP"] = host_ip
             status["podIPs"] = [{"ip": host_ip}]
@@ -225,7 +237,7 @@ class Kubelet(Controller):
             status["podIPs"] = [{"ip": ip}]
         self._set_condition(pod, "PodReadyToStartContainers", "True")
         self._save(pod)
-        self._start_container(pod, 0)
+        self._start_container(pod, INIT if pod["spec"].get("initContainers") else 0)
 
     def _allocate_ip(self, pod: Obj) -> str | None:
         node_name = pod["spec"]["nodeName"]
@@ -247,12 +259,27 @@ class Kubelet(Controller):
         return ip
 
     def _container(self, pod: Obj, index: int) -> dict[str, Any]:
+        """The container in a slot: app containers are 0…n-1, init containers INIT + i."""
+        if index >= INIT:
+            init: dict[str, Any] = pod["spec"]["initContainers"][index - INIT]
+            return init
         container: dict[str, Any] = pod["spec"]["containers"][index]
         return container
 
+    def _statuses(self, pod: Obj, index: int) -> tuple[list[dict[str, Any]], int]:
+        """The status list a slot lives in, and its position there."""
+        if index >= INIT:
+            statuses: list[dict[str, Any]] = pod["status"]["initContainerStatuses"]
+            return statuses, index - INIT
+        return pod["status"]["containerStatuses"], index
+
     def _start_container(self, pod: Obj, index: int) -> None:
         """Pull (per imagePullPolicy and the node's cache), then create and start."""
-        if index >= len(pod["spec"]["containers"]):
+        if index >= INIT:
+            if index - INIT >= len(pod["spec"].get("initContainers") or []):
+                self._initialized(pod)
+                return
+        elif index >= len(pod["spec"]["containers"]):
             return
         container = self._container(pod, index)
         image = container.get("image", "")
@@ -355,6 +382,13 @@ class Kubelet(Controller):
     def _step_create(self, pod: Obj, index: int) -> None:
         container = self._container(pod, index)
         name = container["name"]
+        missing = self._missing_env_source(pod, container)
+        if missing:
+            self._set_waiting(pod, index, "CreateContainerConfigError", missing)
+            self._event(pod, "Warning", "Failed", f"Error: {missing}", name)
+            self._save(pod)
+            self._later(STAGE_SECONDS["config_retry"], pod, "create", index)
+            return
         self._event(pod, "Normal", "Created", f"Created container: {name}", name)
         self._save(pod)
         self._later(STAGE_SECONDS["start"], pod, "started", index)
@@ -364,12 +398,12 @@ class Kubelet(Controller):
         name = container["name"]
         behavior = self.catalog.resolve(container.get("image", ""))
         run = self.catalog.run(behavior, container)
-        statuses = pod["status"]["containerStatuses"]
-        previous = statuses[index]
+        statuses, pos = self._statuses(pod, index)
+        previous = statuses[pos]
         image = normalize_image(container.get("image", ""))
         container_id = "containerd://" + _digest(f"{pod['metadata']['uid']}/{name}/{previous.get('restartCount', 0)}")
         has_readiness = bool(container.get("readinessProbe"))
-        statuses[index] = {
+        statuses[pos] = {
             "containerID": container_id,
             "image": image,
             "imageID": f"{image.rsplit(':', 1)[0]}@sha256:{_digest(image)}",
@@ -385,6 +419,13 @@ class Kubelet(Controller):
         state[f"started/{name}"] = self.cluster.now
         state.pop(f"probe/{name}/readiness", None)
         state.pop(f"probe/{name}/liveness", None)
+        if index >= INIT:
+            statuses[pos]["ready"] = False
+            statuses[pos]["started"] = False
+            self._save(pod)
+            if run.exits_after is not None:  # an init container that never exits holds the pod at Init:i/n
+                self._later(run.exits_after, pod, "exited", index, run.exit_code)
+            return
         if all("running" in s["state"] or "terminated" in s["state"] for s in statuses):
             pod["status"]["phase"] = "Running"
         self._refresh_ready(pod)
@@ -402,8 +443,30 @@ class Kubelet(Controller):
 
     def _set_waiting(self, pod: Obj, index: int, reason: str, message: str) -> None:
         container = self._container(pod, index)
-        statuses = pod["status"]["containerStatuses"]
-        statuses[index] = self._waiting_status(container, reason, message, statuses[index])
+        statuses, pos = self._statuses(pod, index)
+        statuses[pos] = self._waiting_status(container, reason, message, statuses[pos])
+
+    def _initialized(self, pod: Obj) -> None:
+        """Every init container completed: Initialized, and the app containers start."""
+        self._set_condition(pod, "Initialized", "True")
+        pod["status"]["containerStatuses"] = [self._waiting_status(c, "ContainerCreating")
+                                              for c in pod["spec"]["containers"]]
+        self._save(pod)
+        self._start_container(pod, 0)
+
+    def _missing_env_source(self, pod: Obj, container: dict[str, Any]) -> str:
+        """kubelet's makeEnvironmentVariables: a missing, non-optional Secret or ConfigMap stops the container."""
+        store = self.cluster.store
+        ns = pod["metadata"]["namespace"]
+        refs = [((e.get("valueFrom") or {}).get("secretKeyRef"), "Secret", "secret") for e in container.get("env") or ()]
+        refs += [((e.get("valueFrom") or {}).get("configMapKeyRef"), "ConfigMap", "configmap")
+                 for e in container.get("env") or ()]
+        refs += [(e.get("secretRef"), "Secret", "secret") for e in container.get("envFrom") or ()]
+        refs += [(e.get("configMapRef"), "ConfigMap", "configmap") for e in container.get("envFrom") or ()]
+        for ref, kind, word in refs:
+            if ref and not ref.get("optional") and store.get(kind, ns, ref.get("name", "")) is None:
+                return f'{word} "{ref.get("name", "")}" not found'
+        return ""
 
     def _set_condition(self, pod: Obj, type_: str, value: str, reason: str = "", message: str = "") -> None:
         for cond in pod["status"]["conditions"]:
@@ -465,7 +528,8 @@ class Kubelet(Controller):
 
     def _step_probe(self, pod: Obj, index: int, kind: str, attempt: int) -> None:
         container = self._container(pod, index)
-        status = pod["status"]["containerStatuses"][index]
+        statuses, pos = self._statuses(pod, index)
+        status = statuses[pos]
         if status.get("restartCount", 0) != attempt or "running" not in status["state"]:
             return
         probe = container[f"{kind}Probe"]
@@ -541,16 +605,20 @@ class Kubelet(Controller):
     # ---- exits and restarts ---------------------------------------------------------------------------
 
     def _step_exited(self, pod: Obj, index: int, exit_code: int, reason_override: str = "") -> None:
-        self._container(pod, index)
-        statuses = pod["status"]["containerStatuses"]
-        previous = statuses[index]
+        statuses, pos = self._statuses(pod, index)
+        previous = statuses[pos]
         started = previous["state"].get("running", {}).get("startedAt", self.cluster.timestamp())
         reason = reason_override or ("Completed" if exit_code == 0 else "Error")
         terminated = {"containerID": previous.get("containerID", ""), "exitCode": exit_code,
                       "finishedAt": self.cluster.timestamp(), "reason": reason, "startedAt": started}
-        statuses[index] = dict(previous, ready=False, started=False, state={"terminated": terminated})
-        self._refresh_ready(pod)
+        statuses[pos] = dict(previous, ready=False, started=False, state={"terminated": terminated})
         policy = pod["spec"].get("restartPolicy", "Always")
+        if index >= INIT and exit_code == 0:
+            self._save(pod)
+            self._start_container(pod, index + 1)
+            return
+        if index < INIT:
+            self._refresh_ready(pod)
         if policy == "Never" or (policy == "OnFailure" and exit_code == 0):
             if all("terminated" in s["state"] for s in statuses):
                 codes = [s["state"]["terminated"]["exitCode"] for s in statuses]
@@ -569,12 +637,12 @@ class Kubelet(Controller):
         delay = BACKOFF_INITIAL if self.cluster.now - started > BACKOFF_RESET else min(
             state.get(key, BACKOFF_INITIAL / 2) * 2, BACKOFF_MAX)
         state[key] = delay
-        statuses = pod["status"]["containerStatuses"]
-        previous = statuses[index]
+        statuses, pos = self._statuses(pod, index)
+        previous = statuses[pos]
         terminated = previous["state"].get("terminated", {})
         message = (f"back-off {_go_duration(delay)} restarting failed container={name} "
                    f"pod={pod['metadata']['name']}_{pod['metadata']['namespace']}({pod['metadata']['uid']})")
-        statuses[index] = dict(previous, state={"waiting": {"message": message, "reason": "CrashLoopBackOff"}},
+        statuses[pos] = dict(previous, state={"waiting": {"message": message, "reason": "CrashLoopBackOff"}},
                                lastState={"terminated": terminated}, restartCount=previous.get("restartCount", 0) + 1)
         self._event(pod, "Warning", "BackOff",
                     f"Back-off restarting failed container {name} in pod {pod['metadata']['name']}_"
