@@ -21,6 +21,7 @@ const STATE_TEXT = {
   connecting: "Connecting…",
   live: "Live",
   reconnecting: "Reconnecting…",
+  refused: "Not your sandbox: reload the page",
   offline: "Offline",
 };
 

@@ -4,7 +4,9 @@
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
 const PING_EVERY_MS = 25000;
-const REPLY_TYPES = new Set(["apply_result", "kubectl_result", "why", "completions", "error"]);
+const REPLY_TYPES = new Set(["apply_result", "kubectl_result", "why", "completions", "done", "error"]);
+// The server closes with this code when the sandbox is not this browser's: retrying cannot help.
+const REFUSED = 4403;
 
 /** Turns a `ws_url` (absolute, or a path like `/ws/sandbox/x/`) into an absolute ws(s) URL with `since`. */
 export function socketURL(wsURL, since, base = globalThis.location) {
@@ -22,7 +24,7 @@ export class Connection {
    * @param {string} wsURL the workspace's data-ws-url
    * @param {object} handlers an object with `on_<type>` methods for server frames
    * @param {object} options `socketFactory(url)` (a WebSocket look-alike; the demo passes a fake) and
-   *   `onState(state, detail)` called with "connecting", "live", "reconnecting" or "offline"
+   *   `onState(state, detail)` called with "connecting", "live", "reconnecting", "refused" or "offline"
    */
   constructor(wsURL, handlers, options = {}) {
     this.wsURL = wsURL;
@@ -63,8 +65,16 @@ export class Connection {
       }
       this.receive(frame);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (socket !== this.socket) return;
+      if (event && event.code === REFUSED) {
+        this.closedByUs = true;
+        this.socket = null;
+        clearInterval(this.pinger);
+        this.failPending("this sandbox belongs to another browser session");
+        this.onState("refused");
+        return;
+      }
       this.dropped();
     };
   }
