@@ -419,12 +419,17 @@ class Kubelet(Controller):
         state[f"started/{name}"] = self.cluster.now
         state.pop(f"probe/{name}/readiness", None)
         state.pop(f"probe/{name}/liveness", None)
-        if index >= INIT:
+        if index >= INIT and container.get("restartPolicy") != "Always":
             statuses[pos]["ready"] = False
             statuses[pos]["started"] = False
             self._save(pod)
             if run.exits_after is not None:  # an init container that never exits holds the pod at Init:i/n
                 self._later(run.exits_after, pod, "exited", index, run.exit_code)
+            return
+        if index >= INIT:
+            # a sidecar (restartable init container) keeps running; the next container starts once it has
+            self._save(pod)
+            self._start_container(pod, index + 1)
             return
         if all("running" in s["state"] or "terminated" in s["state"] for s in statuses):
             pod["status"]["phase"] = "Running"
@@ -481,7 +486,9 @@ class Kubelet(Controller):
                         cond.pop(key, None)
 
     def _refresh_ready(self, pod: Obj) -> None:
-        statuses = pod["status"]["containerStatuses"]
+        sidecars = {c["name"] for c in pod["spec"].get("initContainers") or [] if c.get("restartPolicy") == "Always"}
+        statuses = [s for s in pod["status"].get("initContainerStatuses") or [] if s["name"] in sidecars]
+        statuses += pod["status"]["containerStatuses"]
         unready = [s["name"] for s in statuses if not s.get("ready")]
         if unready:
             message = f"containers with unready status: [{' '.join(unready)}]"
