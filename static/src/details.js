@@ -1,7 +1,7 @@
 // The pod details panel: labels, IP, node, status, owner, the Services that select it, its events, and
 // a "Kill pod" button that deletes it (its Deployment then replaces it, with a new IP).
 
-import { el, table } from "./dom.js";
+import { el } from "./dom.js";
 import { CATEGORY_LOOK, formatLabels, humanDuration, parseTime, podIP, podReadyText, podRestarts, podStatus, selectorMatches, statusCategory, podReady } from "./status.js";
 import { Store } from "./store.js";
 
@@ -46,11 +46,17 @@ export function createDetails(root, store, { kill, onClose }) {
 
     const events = store.eventsFor("Pod", "default", current);
     const now = store.time;
-    const rows = events.map((e) => {
+    // kubectl describe's Type/Reason/Age/From/Message, stacked to fit a side column.
+    const eventsBlock = el("ol", "pod-events");
+    for (const e of events) {
       const at = parseTime(e.lastTimestamp || e.eventTime || (e.metadata && e.metadata.creationTimestamp));
-      return [e.type, e.reason, at === null ? "" : humanDuration(now - at), (e.source && e.source.component) || e.reportingComponent || "", e.message];
-    });
-    const eventsBlock = rows.length ? table("", ["Type", "Reason", "Age", "From", "Message"], rows, "data-table events-table") : el("p", "muted", "Events: <none>");
+      const from = (e.source && e.source.component) || e.reportingComponent || "";
+      const age = at === null ? "" : humanDuration(now - at);
+      const head = el("div", "pod-event-head", "", el("span", e.type === "Warning" ? "event-type warning" : "event-type", e.type === "Warning" ? "⚠ Warning" : "Normal"));
+      head.append(document.createTextNode(` ${e.reason}`), el("span", "muted", ` · ${age} · ${from}`));
+      eventsBlock.append(el("li", "", "", head, el("div", "pod-event-message", e.message || "")));
+    }
+    if (!events.length) eventsBlock.append(el("li", "muted", "Events: <none>"));
 
     const button = el("button", "button danger", "Kill pod");
     button.type = "button";

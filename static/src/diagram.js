@@ -217,7 +217,8 @@ export function createDiagram(host, store, { onSelectPod, onSelectService, onSca
   const marker = defs.append("marker").attr("id", "arrow").attr("viewBox", "0 0 8 8").attr("refX", 7).attr("refY", 4).attr("markerWidth", 7).attr("markerHeight", 7).attr("orient", "auto");
   marker.append("path").attr("d", "M0,0 L8,4 L0,8 z").attr("class", "arrow-head");
   const layers = {};
-  for (const name of ["lanes", "owner-links", "links", "owners", "services", "pods", "traffic"]) {
+  // Document order is tab order: Services, then pods, then their owners, as read top to bottom.
+  for (const name of ["lanes", "owner-links", "links", "services", "pods", "owners", "traffic"]) {
     layers[name] = svg.append("g").attr("class", `layer layer-${name}`);
   }
   let selectedPod = null;

@@ -209,4 +209,8 @@ function mount(root) {
 }
 
 const root = document.querySelector("[data-podium-workspace]");
-if (root) globalThis.podium = mount(root);
+if (root) {
+  globalThis.podium = mount(root);
+  // Lesson pages whose scripts run before this bundle wait for this event to use window.podium.
+  document.dispatchEvent(new CustomEvent("podium:ready", { detail: globalThis.podium }));
+}
