@@ -399,7 +399,8 @@ export function createDiagram(host, store, { onSelectPod, onSelectService, onSca
             .attr("transform", (d) => center(d));
           return p;
         },
-        (update) => update.call((u) => u.transition(t()).attr("transform", (d) => center(d))),
+        // A new transition interrupts an entering one, so it carries the opacity to its end as well.
+        (update) => update.call((u) => u.transition(t()).attr("opacity", 1).attr("transform", (d) => center(d))),
         (exit) =>
           exit
             .classed("leaving", true)
