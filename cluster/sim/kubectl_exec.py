@@ -350,6 +350,10 @@ def _basic(s: Session, pod: Obj, container: Obj, behavior: Any, program: str, ar
         s.print(datetime.fromtimestamp(int(s.now), UTC).strftime("%a %b %d %H:%M:%S UTC %Y"))
         return 0
     if program == "ls":
+        if len(argv) > 1:
+            for path in argv[1:]:
+                s.warn(f"ls: cannot access '{path}': No such file or directory")
+            return 2
         s.print("bin\ndev\netc\nhome\nproc\nroot\nsys\ntmp\nusr\nvar")
         return 0
     raise _not_found(pod, argv, s.now)

@@ -165,6 +165,7 @@ def rollout_status(s: Session, p: Parsed) -> int:
         deadline = s.now + (timeout if timeout > 0 else deadline_seconds + ROLLOUT_MARGIN_SECONDS)
         last = ""
         while True:
+            s.cluster.settle()  # the controllers answer a change before kubectl's watch sees it
             current = s.store.get("Deployment", ns, name)
             if current is None:
                 raise KubectlError(errors_text([not_found(kind, name)]))
