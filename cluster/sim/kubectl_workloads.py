@@ -232,7 +232,7 @@ def rollout_history(s: Session, p: Parsed) -> int:
 
 
 def _without_hash(template: Obj) -> Obj:
-    copy = clone(template)
+    copy: Obj = clone(template)
     labels = (copy.get("metadata") or {}).get("labels")
     if labels is not None:
         labels.pop(du.HASH_LABEL, None)

@@ -537,3 +537,19 @@ def test_results_keep_the_clock_where_it_was_for_reads(seeded: Terminal) -> None
     assert not seeded("get pods").changed
     assert not seeded("describe deploy httpd").changed
     assert seeded.cluster.now == before == NOW + 60
+
+
+def test_curl_from_a_pod_to_the_service_spreads_over_both_httpd_pods(seeded: Terminal) -> None:
+    seeded.ok("run client --image=curlimages/curl -- sleep infinity")
+    seeded.cluster.advance_by(30)
+    seen: set[str] = set()
+    for _ in range(20):
+        assert seeded.ok("exec client -- curl -s httpd-svc:8080") == "<html><body><h1>It works!</h1></body></html>\n"
+        seen.add(seeded.cluster.traffic[-1]["endpoint"]["pod"])
+    assert seen == set(seeded.pods(run="httpd"))
+    typed = seeded("curl httpd-svc:8080")
+    assert (typed.stdout, typed.exit_code, typed.changed) == ("<html><body><h1>It works!</h1></body></html>\n", 0,
+                                                              True)
+    unknown = seeded("exec client -- curl nope:8080")
+    assert unknown.stderr == "curl: (6) Could not resolve host: nope\ncommand terminated with exit code 6\n"
+    assert unknown.exit_code == 6
