@@ -1,9 +1,15 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from tutorial import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("lessons/<slug:slug>/", views.lesson_page, name="lesson"),
+    path("lessons/<slug:slug>/start-over/", views.start_over, name="lesson-start-over"),
+    path("lessons/<slug:slug>/preview/", views.lesson_preview, name="lesson-preview"),
+    path("class/", views.classroom, name="classroom"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("k8s/", include("cluster.kubeapi.urls")),
 ]
