@@ -220,6 +220,12 @@ BUILTIN: tuple[ImageBehavior, ...] = (
     _entry("registry.k8s.io/goproxy", 2.8, program="static", listens=(8080,), stop_seconds=0.1, cmd=("/goproxy",),
            responses=_web("This is a proxy server. Does not respond to non-proxy requests.\n", 500),
            aliases=("k8s.gcr.io/goproxy",)),
+    _entry("registry.k8s.io/coredns/coredns", 18.6, program="coredns", listens=(53, 8080, 8181, 9153),
+           stop_seconds=0.2, version="1.11.3", cmd=("/coredns",),
+           responses=(("/health", 200, "OK"), ("/ready", 200, "OK"), ("/metrics", 200, "# HELP coredns_build_info "
+                      "A metric with a constant '1' value labeled by version, revision, and goversion from which "
+                      "CoreDNS was built.\n"), ("*", 404, GO_404)),
+           aliases=("k8s.gcr.io/coredns/coredns", "k8s.gcr.io/coredns")),
     _entry("registry.k8s.io/pause", 0.32, program="pause", default_run="pause", stop_seconds=0.0,
            cmd=("/pause",), pull_seconds=1.0, aliases=("k8s.gcr.io/pause",)),
 )
