@@ -58,7 +58,7 @@ def snapshot(name: str) -> dict[str, Any]:
         raise runtime.SandboxNotFound(name)
     # The saved snapshot, not one advanced to now: its objects are exactly those at `seq`; the ticker
     # brings what happened since as ordinary change frames.
-    cluster = runtime.decode(row.snapshot)
+    cluster = saved_cluster(row)
     objects = [obj for kind in SNAPSHOT_KINDS for obj in cluster.store.list(kind)]
     events = sorted(cluster.store.list("Event"), key=lambda e: int(e["metadata"].get("resourceVersion", "0")))
     return {
@@ -72,6 +72,15 @@ def snapshot(name: str) -> dict[str, Any]:
         "checks": evaluate_checks(name, cluster) or [],
         "version": row.version,
     }
+
+
+def saved_cluster(row: Sandbox) -> Cluster:
+    """The cluster exactly as the row saved it; read it, never change it (it may be the runtime's cached copy)."""
+    cached = runtime._cache.get(row.name)
+    if cached is not None and cached[0] == row.version and cached[1].store.rv == row.seq \
+            and cached[1].now == row.cluster_time:
+        return cached[1]
+    return runtime.decode(row.snapshot)
 
 
 def frames_after(name: str, seq: int) -> list[dict[str, Any]] | None:
@@ -104,7 +113,7 @@ def evaluate_checks(name: str, cluster: Cluster | None = None) -> list[dict[str,
         row = Sandbox.objects.filter(name=name).first()
         if row is None:
             return None
-        cluster = runtime.decode(row.snapshot)
+        cluster = saved_cluster(row)
     try:
         return hook(name, cluster)
     except Exception:  # a broken check must not break the socket
