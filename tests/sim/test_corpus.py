@@ -45,6 +45,7 @@ def test_every_simulated_document_is_created_and_only_volume_claims_are_refused(
         "application/wordpress/mysql-deployment.yaml": "Pending",
         "application/wordpress/wordpress-deployment.yaml": "Pending",
         "service/networking/nginx-secure-app.yaml": "ContainerCreating",
+        "service/networking/curlpod.yaml": "ContainerCreating",
     }
     for d in c.store.list("Deployment", "default"):
         statuses = {pod_status(p) for p in c.store.list("Pod", "default") if p["metadata"]["labels"].items()
@@ -80,10 +81,22 @@ def test_a_service_from_another_revision_of_the_docs_has_no_endpoints():
     assert not c.store.get("Endpoints", "default", "my-nginx-svc").get("subsets")
 
 
-def test_init_containers_that_wait_for_missing_services_hold_the_pod_at_init():
-    c, _, _ = apply_file("pods/init-containers.yaml")
-    [p] = c.store.list("Pod", "default")
-    assert pod_status(p) == "Init:0/2"
+def test_an_init_container_runs_to_completion_before_the_app_container_starts():
+    c = cluster(seed=3)
+    relative = "pods/init-containers.yaml"
+    for doc in load_manifests((CORPUS / relative).read_text(encoding="utf-8"), relative):
+        c.api.apply(doc.obj)
+    seen = []
+    for _ in range(120):
+        c.advance_by(0.25)
+        status = pod_status(c.store.get("Pod", "default", "init-demo"))
+        if not seen or seen[-1] != status:
+            seen.append(status)
+    assert "Init:0/1" in seen
+    assert seen[-1] == "Running"
+    assert seen.index("Init:0/1") < seen.index("Running")
+    [init] = c.store.get("Pod", "default", "init-demo")["status"]["initContainerStatuses"]
+    assert init["state"]["terminated"]["reason"] == "Completed"
 
 
 def test_load_balancer_services_wait_for_an_external_ip():

@@ -222,9 +222,10 @@ def test_get_all_prints_one_table_per_kind_with_kind_prefixes(seeded: Terminal) 
 
 def test_get_services_shows_the_cluster_ip_and_port(seeded: Terminal) -> None:
     ip = seeded.cluster.store.get("Service", "default", "httpd-svc")["spec"]["clusterIP"]
+    width = max(len("CLUSTER-IP"), len(ip)) + 3  # the tabwriter pads each column to its widest cell + 3
     assert seeded.ok("get svc httpd-svc") == (
-        "NAME        TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)    AGE\n"
-        f"httpd-svc   ClusterIP   {ip:<15} <none>        8080/TCP   60s\n")
+        f"NAME        TYPE        {'CLUSTER-IP':<{width}}EXTERNAL-IP   PORT(S)    AGE\n"
+        f"httpd-svc   ClusterIP   {ip:<{width}}<none>        8080/TCP   60s\n")
 
 
 def test_get_errors_read_as_kubectl_prints_them(seeded: Terminal) -> None:
