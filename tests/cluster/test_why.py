@@ -118,3 +118,30 @@ def test_a_missing_service_is_a_not_found_error() -> None:
         why(c, "default", "nope")
 
     assert (caught.value.code, caught.value.message) == (404, 'services "nope" not found')
+
+
+def test_the_rules_show_kube_proxy_spreading_over_the_ready_endpoints() -> None:
+    c = seed_cluster()
+    cluster_ip = c.store.get("Service", "default", "httpd-svc")["spec"]["clusterIP"]
+
+    rules = why(c, "default", "httpd-svc")["rules"]
+
+    entry = [r for r in rules if r.startswith("-A KUBE-SERVICES ")]
+    assert len(entry) == 1 and f"-d {cluster_ip}/32" in entry[0] and "--dport 8080" in entry[0]
+    chain = entry[0].split(" -j ")[-1]
+    assert chain.startswith("KUBE-SVC-")
+    spread = [r for r in rules if r.startswith(f"-A {chain} ") and " -> " in r]
+    assert [r.split(" -> ")[1].split('"')[0] for r in spread] == [
+        f"{p['status']['podIP']}:80" for p in sorted(pods(c, run="httpd"), key=lambda p: p["status"]["podIP"])], "one rule per ready pod"
+
+
+def test_with_no_endpoints_the_rules_reject_connections() -> None:
+    c = seed_cluster()
+    c.api.scale("Deployment", "default", "httpd", 0)
+    c.advance_by(60)
+
+    answer = why(c, "default", "httpd-svc")
+
+    assert answer["endpoints"] == []
+    assert any(r.endswith("-j REJECT --reject-with icmp-port-unreachable") and "has no endpoints" in r
+               for r in answer["rules"])
