@@ -310,6 +310,28 @@ async def test_an_unwatched_sandbox_is_not_touched(learner: dict[str, str]) -> N
     assert (later.version, later.seq) == (left.version, left.seq), "…and still nobody touched it"
 
 
+async def test_checks_are_sent_after_the_change_that_alters_them(learner: dict[str, str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def evaluate(name: str, cluster: Cluster) -> list[dict[str, Any]]:
+        made = cluster.store.get("ConfigMap", "default", "answer") is not None
+        return [{"id": "make-answer", "title": "Create the ConfigMap answer", "passed": made,
+                 "hint": "kubectl create configmap answer"}]
+
+    monkeypatch.setattr(consumers, "checks_hook", lambda: evaluate)
+    comm, snapshot = await connected(learner["session"])
+    await db(runtime.act, "lab", lambda c: c.api.create(configmap("unrelated")))
+    await db(runtime.act, "lab", lambda c: c.api.create(configmap("answer")))
+
+    frames = await frames_until(comm, lambda f: f["type"] == "checks")
+
+    assert [c["passed"] for c in snapshot["checks"]] == [False]
+    assert frames[-1] == {"type": "checks", "checks": [{"id": "make-answer", "title": "Create the ConfigMap answer",
+                                                        "passed": True, "hint": "kubectl create configmap answer"}]}
+    assert [f["type"] for f in frames].count("checks") == 1, "the unrelated change alters no check"
+    assert "answer" in [f["change"]["object"]["metadata"]["name"] for f in changes(frames)]
+    await comm.disconnect()
+
+
 # ---- commands ----------------------------------------------------------------------------------------
 
 
