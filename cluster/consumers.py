@@ -278,7 +278,7 @@ class RateLimit:
 # ---- the consumer ----------------------------------------------------------------------------------------
 
 
-class SandboxConsumer(AsyncWebsocketConsumer):
+class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     """One open lesson page watching its sandbox: `ws/sandbox/<name>/?since=<seq>`."""
 
     async def connect(self) -> None:
@@ -313,8 +313,9 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         return int(values[0]) if values[0].isdigit() else None
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "ticker", None) is not None:
-            await self.ticker.stop()
+        ticker = getattr(self, "ticker", None)
+        if ticker is not None:
+            await ticker.stop()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 

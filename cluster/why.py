@@ -108,7 +108,8 @@ def not_ready_reason(cluster: Cluster, pod: Obj) -> str:
             return f"container {cstatus['name']} exited: {state['terminated'].get('reason', 'Error')}"
     for cstatus in status.get("containerStatuses") or ():
         if not cstatus.get("ready"):
-            container = next((c for c in pod["spec"].get("containers") or () if c["name"] == cstatus["name"]), {})
+            container: dict[str, Any] = next(
+                (c for c in pod["spec"].get("containers") or () if c["name"] == cstatus["name"]), {})
             if container.get("readinessProbe"):
                 failed = _last_probe_failure(cluster, pod)
                 return f"readiness probe failing: {failed}" if failed else "readiness probe has not passed yet"
