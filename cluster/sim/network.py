@@ -335,9 +335,15 @@ class Network:
         for endpoint in endpoints:
             pod = pods.get(endpoint.ip)
             seen = self._seen_ip(client, node, pod, preserve=local_only and node is not None)
-            outcome = self._pod_outcome(pod, endpoint.ip, endpoint.port, path, seen, name) if pod is not None else \
-                _Outcome("timeout", "timeout", reason=f"nothing answers at {endpoint.text}",
-                         endpoint={"ip": endpoint.ip, "port": endpoint.port, "pod": "", "node": endpoint.node})
+            host_node = self._node_by_ip(endpoint.ip) if pod is None else None
+            if pod is not None:
+                outcome = self._pod_outcome(pod, endpoint.ip, endpoint.port, path, seen, name)
+            elif host_node is not None:  # the API server, or a hostNetwork pod
+                outcome = self._node_outcome(client, host_node, endpoint.ip, endpoint.port, path)
+            else:
+                outcome = _Outcome("timeout", "timeout", reason=f"nothing answers at {endpoint.text}",
+                                   endpoint={"ip": endpoint.ip, "port": endpoint.port, "pod": "",
+                                             "node": endpoint.node})
             plan.choices.append((endpoint.text, outcome))
         return plan
 
@@ -356,6 +362,12 @@ class Network:
                 if p.get("nodePort") == port and str(p.get("protocol", "TCP")) == "TCP":
                     return self._service_plan(plan, client, svc, ip, port, path, node)
         plan.target = {"kind": "node", "name": name, "ip": ip, "port": port}
+        plan.fixed = self._node_outcome(client, node, ip, port, path)
+        return plan
+
+    def _node_outcome(self, client: Client, node: Obj, ip: str, port: int, path: str) -> _Outcome:
+        """What listens on a node's own address: hostPort/hostNetwork pods, the kubelet, the API server."""
+        name = node["metadata"]["name"]
         for pod in self.reader.list("Pod"):
             spec = pod.get("spec") or {}
             if spec.get("nodeName") != name or not (pod.get("status") or {}).get("podIP"):
@@ -363,17 +375,15 @@ class Network:
             host_ports = {int(p.get("hostPort") or 0): int(p["containerPort"]) for c in spec.get("containers") or ()
                           for p in c.get("ports") or () if p.get("hostPort")}
             if port in host_ports or (spec.get("hostNetwork") and self._listens(pod, port)):
-                target_port = host_ports.get(port, port)
                 pod_ip = pod["status"]["podIP"]
-                plan.fixed = self._pod_outcome(pod, pod_ip, target_port, path, self._seen_ip(client, node, pod), ip)
-                return plan
+                return self._pod_outcome(pod, pod_ip, host_ports.get(port, port), path,
+                                         self._seen_ip(client, node, pod), ip)
         if port == KUBELET_PORT or (port == APISERVER_PORT and self._is_control_plane(node)):
             component = "kubelet" if port == KUBELET_PORT else "kube-apiserver"
-            plan.fixed = _Outcome(f"node/{name}", "answered", 400, HTTP_TO_HTTPS,
-                                  endpoint={"ip": ip, "port": port, "pod": "", "node": name, "process": component})
-            return plan
-        plan.fixed = _Outcome("refused", "refused", reason=f"connection refused: nothing listens on {ip}:{port}")
-        return plan
+            return _Outcome(f"node/{name}", "answered", 400, HTTP_TO_HTTPS,
+                            endpoint={"ip": ip, "port": port, "pod": "", "node": name, "process": component})
+        return _Outcome("refused", "refused", reason=f"connection refused: nothing listens on {ip}:{port}",
+                        endpoint={"ip": ip, "port": port, "pod": "", "node": name})
 
     # ---- drawing --------------------------------------------------------------------------------------------
 

@@ -318,3 +318,19 @@ def test_ipvs_rules_list_the_virtual_server_and_its_real_servers():
     assert rules == ["TCP  10.96.12.7:8080 rr",
                      "  -> 10.244.1.5:80                Masq    1      0          0         ",
                      "  -> 10.244.2.4:80                Masq    1      0          0         "]
+
+
+def test_a_chain_name_matches_one_from_a_published_iptables_save():
+    # a Service without a port name hashes "default/httpd-svc" + "tcp"
+    assert service_chain("default/httpd-svc") == "KUBE-SVC-IYRDZZKXS5EOQ6Q6"
+
+
+def test_the_kubernetes_service_reaches_the_api_server_on_the_control_plane():
+    kubernetes = {"kind": "Service", "metadata": {"name": "kubernetes", "namespace": "default"},
+                  "spec": {"clusterIP": "10.96.0.1", "type": "ClusterIP",
+                           "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}}
+    eps = endpoint_slice("kubernetes", 6443, ("172.18.0.2", "", "", True), port_name="https")
+    eps["metadata"]["name"] = "kubernetes"
+    event = network(kubernetes, eps).route(CLIENT, "http://kubernetes.default:443/", now=0.0)
+    assert (event["status"], event["body"]) == (400, "Client sent an HTTP request to an HTTPS server.\n")
+    assert event["rule"] == "KUBE-SVC-NPX46M4PTMTKRN6Y (iptables: random 1/1)"
