@@ -79,7 +79,9 @@ class NodePortRange:
 def pod_cidr(cluster_cidr: str, index: int) -> str:
     """The node's /24 from the cluster CIDR, in registration order (10.244.0.0/24, 10.244.1.0/24, …)."""
     network = ipaddress.IPv4Network(cluster_cidr, strict=False)
-    return str(list(network.subnets(new_prefix=24))[index]) if network.prefixlen <= 24 else str(network)
+    if network.prefixlen > 24:
+        return str(network)
+    return f"{ipaddress.IPv4Address(int(network.network_address) + index * 256)}/24"
 
 
 def host_local_next(cidr: str, last: str | None, used: set[str]) -> str | None:

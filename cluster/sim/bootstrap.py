@@ -154,7 +154,7 @@ def _coredns(cluster: Cluster) -> None:
     """kube-dns Service on the range's 10th address and the CoreDNS Deployment behind it."""
     dns_ip = cluster.service_ips.nth(9)
     labels = {"k8s-app": "kube-dns"}
-    cluster.api.create({
+    cluster.api.create(trusted=True, obj={
         "apiVersion": "v1", "kind": "ConfigMap",
         "metadata": {"name": "coredns", "namespace": "kube-system"},
         "data": {"Corefile": (
@@ -165,7 +165,7 @@ def _coredns(cluster: Cluster) -> None:
             "    cache 30 {\n       disable success cluster.local\n       disable denial cluster.local\n    }\n"
             "    loop\n    reload\n    loadbalance\n}\n")},
     })
-    cluster.api.create({
+    cluster.api.create(trusted=True, obj={
         "apiVersion": "v1", "kind": "Service",
         "metadata": {"name": "kube-dns", "namespace": "kube-system",
                      "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"},
@@ -176,7 +176,7 @@ def _coredns(cluster: Cluster) -> None:
                            {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
                            {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]},
     })
-    cluster.api.create({
+    cluster.api.create(trusted=True, obj={
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": "coredns", "namespace": "kube-system", "labels": labels},
         "spec": {

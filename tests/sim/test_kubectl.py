@@ -551,6 +551,6 @@ def test_curl_from_a_pod_to_the_service_spreads_over_both_httpd_pods(seeded: Ter
     typed = seeded("curl httpd-svc:8080")
     assert (typed.stdout, typed.exit_code, typed.changed) == ("<html><body><h1>It works!</h1></body></html>\n", 0,
                                                               True)
-    unknown = seeded("exec client -- curl nope:8080")
+    unknown = seeded("exec client -- curl -sS nope:8080")
     assert unknown.stderr == "curl: (6) Could not resolve host: nope\ncommand terminated with exit code 6\n"
     assert unknown.exit_code == 6

@@ -69,7 +69,9 @@ class DeploymentController(Controller):
         d = self.cluster.store.get("Deployment", *key)
         if d is None or d["metadata"].get("deletionTimestamp"):
             return
-        d = clone(d)
+        # a working copy: this sync changes only annotations and status locally
+        d = dict(d, metadata=dict(d["metadata"], annotations=dict(d["metadata"].get("annotations") or {})),
+                 status=clone(d.get("status") or {}))
         rss = self.replica_sets(d)
         if d["spec"].get("paused"):
             self.scale_if_needed(d, rss)
@@ -180,8 +182,8 @@ class DeploymentController(Controller):
 
     def _set_rs_annotations(self, d: Obj, rs: Obj, revision: str) -> Obj | None:
         """SetNewReplicaSetAnnotations + SetReplicasAnnotations; returns the changed copy or None."""
-        updated = clone(rs)
-        annotations = updated["metadata"].setdefault("annotations", {})
+        annotations = dict(rs["metadata"].get("annotations") or {})
+        updated = dict(rs, metadata=dict(rs["metadata"], annotations=annotations))
         for key, value in (d["metadata"].get("annotations") or {}).items():
             if key not in (du.REVISION, "kubectl.kubernetes.io/last-applied-configuration",
                            du.DESIRED_REPLICAS, du.MAX_REPLICAS, "deployment.kubernetes.io/revision-history"):
@@ -319,9 +321,7 @@ class DeploymentController(Controller):
         if fresh is None:
             return
         if fresh.get("status") != status:
-            updated = clone(fresh)
-            updated["status"] = status
-            store.update(updated, check_version=False)
+            store.update(dict(fresh, status=status), check_version=False)
 
     def _progress(self, d: Obj, status: dict[str, Any], old_status: dict[str, Any], new: Obj | None) -> None:
         if d["spec"].get("paused"):
@@ -374,11 +374,11 @@ class DeploymentController(Controller):
         fresh = self.cluster.store.get("Deployment", d["metadata"]["namespace"], d["metadata"]["name"])
         if fresh is None:
             return
-        updated = clone(fresh)
         if status:
-            updated["status"] = clone(d.get("status") or {})
+            updated = dict(fresh, status=clone(d.get("status") or {}))
         else:
-            updated["metadata"]["annotations"] = dict(d["metadata"].get("annotations") or {})
+            updated = dict(fresh, metadata=dict(fresh["metadata"],
+                                                annotations=dict(d["metadata"].get("annotations") or {})))
         self.cluster.store.update(updated, check_version=False)
 
     def old_pods_running(self, old: list[Obj]) -> bool:

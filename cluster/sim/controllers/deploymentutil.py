@@ -77,10 +77,14 @@ def revision(obj: Obj) -> int:
 
 
 def template_without_hash(rs: Obj) -> dict[str, Any]:
-    template = json.loads(json.dumps(rs["spec"]["template"]))
-    labels = template.get("metadata", {}).get("labels") or {}
-    labels.pop(HASH_LABEL, None)
-    return template
+    """The ReplicaSet's pod template as the Deployment wrote it (EqualIgnoreHash)."""
+    template: dict[str, Any] = rs["spec"]["template"]
+    labels = (template.get("metadata") or {}).get("labels") or {}
+    if HASH_LABEL not in labels:
+        return template
+    metadata = dict(template["metadata"])
+    metadata["labels"] = {k: v for k, v in labels.items() if k != HASH_LABEL}
+    return dict(template, metadata=metadata)
 
 
 def set_condition(status: dict[str, Any], cond: dict[str, Any]) -> None:

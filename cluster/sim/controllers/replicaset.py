@@ -141,9 +141,7 @@ class ReplicaSetController(Controller):
                 self.cluster.clock.at(min(waits), "replicaset.resync", rs["metadata"]["namespace"],
                                       rs["metadata"]["name"])
         if rs.get("status") != status:
-            updated = clone(rs)
-            updated["status"] = status
-            self.cluster.store.update(updated, check_version=False)
+            self.cluster.store.update(dict(rs, status=status), check_version=False)
 
 
 def _log2_bucket(since: float | None, now: float) -> int:
