@@ -109,10 +109,11 @@ class ApiServer:
             raise errors.conflict(kind.resource, kind.group, meta["name"],
                                   "the object has been modified; please apply your changes to the latest "
                                   "version and try again")
-        for field in ("uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds",
-                      "ownerReferences" if "ownerReferences" not in meta else ""):
-            if field and field in current["metadata"]:
+        for field in ("uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"):
+            if field in current["metadata"]:
                 meta[field] = current["metadata"][field]
+        if "ownerReferences" not in meta and "ownerReferences" in current["metadata"]:
+            meta["ownerReferences"] = current["metadata"]["ownerReferences"]
         if subresource != "status" and "status" in current:
             obj["status"] = clone(current["status"])
         defaults.apply_defaults(obj)

@@ -212,5 +212,6 @@ class Cluster:
             self._network = Network(
                 self.store, Catalog(self.settings.images), ProxyState.from_dict(self._proxy_state),
                 self.rng, mode=self.settings.proxy_mode, service_cidr=self.settings.service_cidr,
+                cluster_cidr=self.settings.cluster_cidr,
             )
         return self._network

@@ -267,3 +267,24 @@ def test_advancing_an_idle_cluster_by_a_week_fires_only_the_timers_that_exist():
     assert c.clock.pending() <= pending
     assert c.now == pytest.approx(NOW + 60 + 7200 + 7 * 24 * 3600)
     assert len(pods(c, run="httpd")) == 2
+
+
+def test_an_exec_liveness_probe_restarts_the_container_once_its_file_is_gone():
+    # pods/probe/exec-liveness.yaml from the Kubernetes docs
+    c = cluster()
+    liveness = pod("liveness-exec", "registry.k8s.io/busybox")
+    liveness["spec"]["containers"][0].update({
+        "args": ["/bin/sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"],
+        "livenessProbe": {"exec": {"command": ["cat", "/tmp/healthy"]}, "initialDelaySeconds": 5,
+                          "periodSeconds": 5},
+    })
+    c.api.create(liveness)
+    c.advance_by(25)
+    status = c.store.get("Pod", "default", "liveness-exec")["status"]["containerStatuses"][0]
+    assert status["restartCount"] == 0
+    c.advance_by(30)
+    messages = [e["message"] for e in c.store.list("Event", "default") if e["reason"] in ("Unhealthy", "Killing")]
+    assert "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n" in messages
+    assert "Container liveness failed liveness probe, will be restarted" in messages
+    c.advance_by(30)
+    assert c.store.get("Pod", "default", "liveness-exec")["status"]["containerStatuses"][0]["restartCount"] >= 1

@@ -24,6 +24,7 @@ STAGE_SECONDS = {
     "config_retry": 20.0,  # CreateContainerConfigError: retried on the next sync
 }
 INIT = 10_000  # container slots from here on are init containers
+REGISTRY_REFUSAL_SECONDS = 1.5  # how long a registry takes to refuse a pull
 BACKOFF_INITIAL, BACKOFF_MAX = 10.0, 300.0  # kubelet's container and image back-off
 BACKOFF_RESET = 600.0  # a container running this long forgets its back-off
 
@@ -295,7 +296,7 @@ class Kubelet(Controller):
                 return
             self._event(pod, "Normal", "Pulling", f'Pulling image "{image}"', container["name"])
             self._save(pod)
-            self._later(min(behavior_pull_time(None), 3.0), pod, "pull_failed", index)
+            self._later(REGISTRY_REFUSAL_SECONDS, pod, "pull_failed", index)
             return
         cached = self._image_cached(pod["spec"]["nodeName"], image)
         policy = container.get("imagePullPolicy", "IfNotPresent")
@@ -510,7 +511,8 @@ class Kubelet(Controller):
             port = self._resolve_port((http or tcp)["port"], container)
             path = (http or {}).get("path", "/")
             scheme = (http or {}).get("scheme", "HTTP").lower()
-            answer = self.catalog.respond(behavior, container, port, path, pod, pod["status"].get("hostIP", ""))
+            answer = self.catalog.respond(behavior, container, port, path, pod, pod["status"].get("hostIP", ""),
+                                          now=self.cluster.now)
             if answer is None:
                 if http:
                     return (f'Get "{scheme}://{ip}:{port}{path}": dial tcp {ip}:{port}: connect: connection refused')
@@ -520,10 +522,23 @@ class Kubelet(Controller):
             return ""
         exec_ = probe.get("exec")
         if exec_:
-            command = " ".join(exec_.get("command") or [])
+            argv = [str(a) for a in exec_.get("command") or []]
+            command = " ".join(argv)
             if command.strip() in ("false", "exit 1", "/bin/false"):
                 return f"command {command!r} exited with 1: "
+            if len(argv) == 2 and argv[0] == "cat" and not self._file_exists(pod, container, argv[1]):
+                return f"cat: can't open '{argv[1]}': No such file or directory\n"
         return ""
+
+    def _file_exists(self, pod: Obj, container: dict[str, Any], path: str) -> bool:
+        """Whether the container's `touch F; sleep N; rm -f F` script has the file now (the docs' exec probe)."""
+        timeline = _file_timeline(container, path)
+        if timeline is None:
+            return True  # a file the script does not manage: assume the image ships it
+        started = self._pod_state(pod).get(f"started/{container['name']}", self.cluster.now)
+        elapsed = (self.cluster.now - started) / self.cluster.settings.time_scale
+        created, removed = timeline
+        return created is not None and created <= elapsed and (removed is None or elapsed < removed)
 
     def _resolve_port(self, port: Any, container: dict[str, Any]) -> int:
         if isinstance(port, int):
@@ -597,8 +612,18 @@ class Kubelet(Controller):
         self.cluster.store.update(latest, check_version=False)
 
     def _can_change(self, container: dict[str, Any]) -> bool:
-        """Whether a probe's answer could change on its own (it cannot for Podium's images)."""
-        return False
+        """Whether a probe's answer may change with time alone (agnhost liveness, a script that removes a file)."""
+        behavior = self.catalog.resolve(container.get("image", ""))
+        from cluster.sim.images import PullFailure
+
+        if isinstance(behavior, PullFailure):
+            return False
+        if self.catalog.run(behavior, container).program == "liveness":
+            return True
+        probe_commands = [((container.get(f"{k}Probe") or {}).get("exec") or {}).get("command") or []
+                          for k in ("liveness", "readiness")]
+        return any(len(c) == 2 and c[0] == "cat" and _file_timeline(container, str(c[1])) is not None
+                   for c in probe_commands)
 
     def _stop_seconds(self, container: dict[str, Any]) -> float:
         behavior = self.catalog.resolve(container.get("image", ""))
@@ -694,9 +719,25 @@ def own_status(pod: Obj) -> Obj:
     return copy
 
 
-def behavior_pull_time(_: Any) -> float:
-    """How long a registry takes to refuse a pull."""
-    return 1.5
+def _file_timeline(container: dict[str, Any], path: str) -> tuple[float | None, float | None] | None:
+    """When a `sh -c "touch F; sleep N; rm -f F; …"` script creates and removes F (seconds after start)."""
+    argv = [str(a) for a in [*(container.get("command") or []), *(container.get("args") or [])]]
+    script = argv[argv.index("-c") + 1] if "-c" in argv[:-1] else " ".join(argv)
+    if path not in script:
+        return None
+    elapsed, created, removed = 0.0, None, None
+    for statement in script.replace("&&", ";").split(";"):
+        words = statement.split()
+        if len(words) >= 2 and words[0] == "sleep":
+            try:
+                elapsed += float(words[1])
+            except ValueError:
+                return None
+        elif words[:1] == ["touch"] and path in words:
+            created = elapsed if created is None else created
+        elif words[:1] == ["rm"] and path in words:
+            removed = elapsed
+    return created, removed
 
 
 def _go_duration(seconds: float) -> str:
