@@ -109,7 +109,9 @@ def act(name: str, fn: Callable[[Cluster], Any], *, wall: float | None = None, a
         try:
             cluster.advance(row.cluster_now(now_wall) + advance_by)
             if replace is not None:
+                previous_rv = cluster.store.rv
                 cluster = replace(cluster)
+                cluster.store.rv += previous_rv  # sequence numbers keep growing across a reset
             result = fn(cluster)
             cluster.settle()
             changes = cluster.store.drain_changes()

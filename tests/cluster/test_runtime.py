@@ -167,10 +167,11 @@ def test_at_four_times_speed_cluster_time_runs_four_times_faster() -> None:
 
 def test_a_reset_starts_the_cluster_and_the_feed_over() -> None:
     runtime.create_sandbox("lab", wall=WALL)
-    runtime.act("lab", lambda c: c.api.create(configmap("gone-after-reset")), wall=WALL + 1)
+    before = runtime.act("lab", lambda c: c.api.create(configmap("gone-after-reset")), wall=WALL + 1)
     assert names(runtime.load("lab")[1], "ConfigMap") == ["gone-after-reset"]
 
     outcome = runtime.reset_sandbox("lab")
+    assert outcome.seq > before.seq  # a page that missed the reset can never mistake old numbers for new ones
 
     _, cluster = runtime.load("lab")
     assert [f["type"] for f in outcome.frames] == ["reset"]
