@@ -12,6 +12,7 @@ from cluster.sim.store import Obj, clone
 
 if TYPE_CHECKING:
     from cluster.sim.cluster import Cluster
+    from cluster.sim.store import Store
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 READ_ONLY_META = ("uid", "resourceVersion", "creationTimestamp", "generation", "deletionTimestamp",
@@ -32,7 +33,7 @@ class ApiServer:
         self.cluster = cluster
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         return self.cluster.store
 
     # ---- create ---------------------------------------------------------------------------------------

@@ -64,23 +64,23 @@ def strategic_merge_patch(target: Any, patch: Any, field: str = "") -> Any:
         key = merge_key(field, patch + target)
         if key is None:
             return clone(patch)
-        result = [clone(i) for i in target]
+        items: list[Any] = [clone(i) for i in target]
         for item in patch:
             if not isinstance(item, dict):
                 continue
             if item.get("$patch") == "replace":
                 return [clone(i) for i in patch if isinstance(i, dict) and i.get("$patch") != "replace"]
-            position = next((n for n, cur in enumerate(result)
+            position = next((n for n, cur in enumerate(items)
                              if isinstance(cur, dict) and cur.get(key) == item.get(key)), None)
             if item.get("$patch") == "delete":
                 if position is not None:
-                    result.pop(position)
+                    items.pop(position)
                 continue
             if position is None:
-                result.append({k: clone(v) for k, v in item.items() if not k.startswith("$")})
+                items.append({k: clone(v) for k, v in item.items() if not k.startswith("$")})
             else:
-                result[position] = strategic_merge_patch(result[position], item)
-        return result
+                items[position] = strategic_merge_patch(items[position], item)
+        return items
     return clone(patch)
 
 
@@ -100,12 +100,12 @@ def three_way_merge(original: Any, modified: Any, current: Any, field: str = "")
         if key is not None and all(isinstance(i, dict) for i in modified + current):
             orig_items = {i.get(key): i for i in (original or []) if isinstance(i, dict)}
             cur_items = {i.get(key): i for i in current}
-            result = [three_way_merge(orig_items.get(i.get(key)), i, cur_items.get(i.get(key), {}), "")
-                      for i in modified]
+            merged: list[Any] = [three_way_merge(orig_items.get(i.get(key)), i, cur_items.get(i.get(key), {}), "")
+                                 for i in modified]
             mod_keys = {i.get(key) for i in modified}
             # items someone else added (not in original, not in modified) stay
-            result += [clone(i) for k, i in cur_items.items() if k not in mod_keys and k not in orig_items]
-            return result
+            merged += [clone(i) for k, i in cur_items.items() if k not in mod_keys and k not in orig_items]
+            return merged
     return clone(modified)
 
 

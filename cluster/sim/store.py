@@ -12,6 +12,7 @@ from cluster.sim.kinds import KINDS
 from cluster.sim.timeutil import rfc3339
 
 Obj = dict[str, Any]
+ObjList = list[Obj]  # `Store.list` shadows the builtin inside the class
 
 ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand
 # Kinds whose registry strategy maintains metadata.generation.
@@ -50,6 +51,7 @@ class Change:
     obj: Obj
 
 
+ChangeList = list[Change]
 Listener = Callable[[str, Obj, Obj | None], None]
 
 
@@ -85,7 +87,7 @@ class Store:
             return len(self.objects[kind])
         return sum(len(v) for v in self.objects.values())
 
-    def owned(self, kind: str, owner_uid: str) -> list[Obj]:
+    def owned(self, kind: str, owner_uid: str) -> ObjList:
         """Objects of `kind` whose ownerReferences name `owner_uid` (an index, not a scan)."""
         found = []
         for k, ns, name in self._owned.get(owner_uid, {}):
@@ -213,7 +215,7 @@ class Store:
         for listener in self._listeners:
             listener(type_, obj, old)
 
-    def drain_changes(self) -> list[Change]:
+    def drain_changes(self) -> ChangeList:
         """The changes since the last drain, oldest first."""
         out, self._changes = self._changes, []
         return out

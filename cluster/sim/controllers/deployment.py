@@ -141,7 +141,7 @@ class DeploymentController(Controller):
         selector.setdefault("matchLabels", {})[du.HASH_LABEL] = hash_
         name = f"{d['metadata']['name']}-{hash_}"
         replicas = self.new_rs_replicas(d, rss, None)
-        rs = {
+        rs: Obj = {
             "apiVersion": "apps/v1",
             "kind": "ReplicaSet",
             "metadata": {
@@ -196,12 +196,12 @@ class DeploymentController(Controller):
 
     def new_rs_replicas(self, d: Obj, rss: list[Obj], new: Obj | None) -> int:
         """NewRSNewReplicas."""
-        replicas = d["spec"].get("replicas", 1)
+        replicas = int(d["spec"].get("replicas", 1))
         if not du.is_rolling(d):
             return replicas
-        current = sum(rs["spec"].get("replicas", 0) for rs in rss)
+        current = sum(int(rs["spec"].get("replicas", 0)) for rs in rss)
         max_total = replicas + du.max_surge(d)
-        new_replicas = new["spec"].get("replicas", 0) if new else 0
+        new_replicas = int(new["spec"].get("replicas", 0)) if new else 0
         if current >= max_total:
             return new_replicas
         scale_up = min(max_total - current, replicas - new_replicas)

@@ -44,7 +44,7 @@ def scaled_value(value: Any, total: int, round_up: bool) -> int:
 
 
 def is_rolling(d: Obj) -> bool:
-    return (d["spec"].get("strategy") or {}).get("type", "RollingUpdate") == "RollingUpdate"
+    return bool((d["spec"].get("strategy") or {}).get("type", "RollingUpdate") == "RollingUpdate")
 
 
 def fenceposts(d: Obj) -> tuple[int, int]:
@@ -59,7 +59,7 @@ def fenceposts(d: Obj) -> tuple[int, int]:
 
 
 def max_unavailable(d: Obj) -> int:
-    replicas = d["spec"].get("replicas", 1)
+    replicas = int(d["spec"].get("replicas", 1))
     if not is_rolling(d) or replicas == 0:
         return 0
     return min(fenceposts(d)[1], replicas)

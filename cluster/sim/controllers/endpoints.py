@@ -116,7 +116,7 @@ class EndpointsController(ServicePodsController):
             if group["ports"]:
                 subset["ports"] = sorted(group["ports"], key=lambda p: (p.get("name", ""), p["port"]))
             subsets.append(subset)
-        subsets.sort(key=lambda s: ip_key((s.get("addresses") or s.get("notReadyAddresses"))[0]["ip"]))
+        subsets.sort(key=lambda s: ip_key((s.get("addresses") or s.get("notReadyAddresses") or [{"ip": ""}])[0]["ip"]))
         labels = dict(svc["metadata"].get("labels") or {})
         if svc["spec"].get("clusterIP") == "None":
             labels["service.kubernetes.io/headless"] = ""

@@ -69,13 +69,13 @@ class EndpointSliceController(ServicePodsController):
                 desired.append((group["ports"] or None, endpoints[start:start + MAX_ENDPOINTS_PER_SLICE]))
         if not desired:
             desired.append((None, None))  # the placeholder slice
-        for index, (ports, endpoints) in enumerate(desired):
-            body: Obj = {"addressType": "IPv4", "endpoints": endpoints}
-            if ports is not None:
-                body["ports"] = ports
+        for index, (slice_ports, slice_endpoints) in enumerate(desired):
+            body: Obj = {"addressType": "IPv4", "endpoints": slice_endpoints}
+            if slice_ports is not None:
+                body["ports"] = slice_ports
             if index < len(existing):
                 current = existing[index]
-                if (current.get("endpoints") == endpoints and current.get("ports") == ports
+                if (current.get("endpoints") == slice_endpoints and current.get("ports") == slice_ports
                         and current["metadata"].get("labels") == labels):
                     continue
                 updated = clone(current)

@@ -507,8 +507,9 @@ class Kubelet(Controller):
         behavior = self.catalog.resolve(container.get("image", ""))
         http = probe.get("httpGet")
         tcp = probe.get("tcpSocket")
-        if http or tcp:
-            port = self._resolve_port((http or tcp)["port"], container)
+        handler = http or tcp
+        if handler:
+            port = self._resolve_port(handler["port"], container)
             path = (http or {}).get("path", "/")
             scheme = (http or {}).get("scheme", "HTTP").lower()
             answer = self.catalog.respond(behavior, container, port, path, pod, pod["status"].get("hostIP", ""),

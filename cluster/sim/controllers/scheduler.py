@@ -201,7 +201,7 @@ class Scheduler(Controller):
             parts = ", ".join(sorted(f"{count} {reason}" for reason, count in reasons.items()))
             message = (f"0/{total} nodes are available: {parts}. preemption: 0/{total} nodes are available: "
                        f"{total} Preemption is not helpful for scheduling.")
-        status = {"phase": "Pending", "conditions": [
+        status: dict[str, Any] = {"phase": "Pending", "conditions": [
             {"lastProbeTime": None, "lastTransitionTime": self.cluster.timestamp(), "message": message,
              "reason": "Unschedulable", "status": "False", "type": "PodScheduled"}]}
         if pod.get("status", {}).get("qosClass"):
