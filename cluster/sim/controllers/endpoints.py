@@ -27,6 +27,18 @@ def find_port(pod: Obj, svc_port: dict[str, Any]) -> int | None:
     return None
 
 
+def resolved_ports(pod: Obj, svc: Obj) -> list[dict[str, Any]] | None:
+    """The Service's ports as this pod serves them ({name, port, protocol}); None when it serves none of them."""
+    ports = []
+    for svc_port in svc["spec"].get("ports") or ():
+        port = find_port(pod, svc_port)
+        if port is not None:
+            ports.append({"name": svc_port.get("name", ""), "port": port, "protocol": svc_port.get("protocol", "TCP")})
+    if svc["spec"].get("ports") and not ports:
+        return None
+    return ports
+
+
 def should_be_in_endpoints(pod: Obj, publish_not_ready: bool) -> bool:
     """ShouldPodBeInEndpoints: an IP, not terminal, and not terminating unless publishing not-ready addresses."""
     status = pod.get("status") or {}
@@ -86,17 +98,11 @@ class EndpointsController(ServicePodsController):
         for pod in self.selected_pods(svc):
             if not should_be_in_endpoints(pod, publish):
                 continue
-            ports = []
-            for svc_port in svc["spec"].get("ports") or ():
-                port = find_port(pod, svc_port)
-                if port is None:
-                    continue
-                entry = {"port": port, "protocol": svc_port.get("protocol", "TCP")}
-                if svc_port.get("name"):
-                    entry = {"name": svc_port["name"], **entry}
-                ports.append(entry)
-            if svc["spec"].get("ports") and not ports:
+            resolved = resolved_ports(pod, svc)
+            if resolved is None:
                 continue
+            # Endpoints leave an empty port name out
+            ports = [{k: v for k, v in p.items() if k != "name" or v} for p in resolved]
             address = {
                 "ip": pod["status"]["podIP"],
                 "nodeName": pod["spec"].get("nodeName"),

@@ -7,8 +7,8 @@ from typing import Any
 from cluster.sim.controllers.endpoints import (
     TRIGGER_TIME,
     ServicePodsController,
-    find_port,
     ip_key,
+    resolved_ports,
     should_be_in_endpoints,
 )
 from cluster.sim.controllers.podutil import is_ready, is_terminating, owner_ref
@@ -37,14 +37,8 @@ class EndpointSliceController(ServicePodsController):
             # terminating pods stay, marked terminating (EndpointSliceTerminatingCondition)
             if not should_be_in_endpoints(pod, True):
                 continue
-            ports = []
-            for svc_port in svc["spec"].get("ports") or ():
-                port = find_port(pod, svc_port)
-                if port is None:
-                    continue
-                ports.append({"name": svc_port.get("name", ""), "port": port,
-                              "protocol": svc_port.get("protocol", "TCP")})
-            if svc["spec"].get("ports") and not ports:
+            ports = resolved_ports(pod, svc)
+            if ports is None:
                 continue
             ready = is_ready(pod)
             terminating = is_terminating(pod)
