@@ -1,0 +1,1 @@
+"""A subset of the Kubernetes REST API per sandbox, so a learner's real kubectl can drive the simulated cluster."""

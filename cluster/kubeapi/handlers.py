@@ -1,0 +1,550 @@
+"""The REST handlers: discovery, OpenAPI, and CRUD, list, patch and scale for the simulated kinds.
+
+Every request names a sandbox in its path and must carry that sandbox's bearer token. Reads load the sandbox
+advanced to now; writes go through `runtime.act`, so they are saved and published like any other change.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+import yaml
+from asgiref.sync import sync_to_async
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from cluster import runtime
+from cluster.kubeapi import discovery, openapi, tables
+from cluster.kubeapi.selectors import Selector, parse_field_selector, parse_label_selector
+from cluster.models import Sandbox
+from cluster.sim import errors, printers
+from cluster.sim.cluster import Cluster
+from cluster.sim.kinds import KINDS, Kind
+from cluster.sim.merge import apply_json_patch, json_merge_patch, strategic_merge_patch
+from cluster.sim.store import clone
+
+Obj = dict[str, Any]
+
+# Django runs each request's synchronous code in a thread of its own; the runtime's in-process cache of
+# decoded clusters is not made for two threads at once, so the API's calls into it take turns.
+ENGINE_LOCK = threading.RLock()
+
+PATCH_TYPES = {
+    "application/strategic-merge-patch+json": "strategic",
+    "application/merge-patch+json": "merge",
+    "application/json-patch+json": "json",
+}
+APPLY_PATCH = "application/apply-patch+yaml"
+
+
+def unauthorized() -> errors.ApiError:
+    return errors.ApiError(401, "Unauthorized", "Unauthorized")
+
+
+def path_not_found() -> errors.ApiError:
+    """What the apiserver answers for a path it does not serve."""
+    return errors.ApiError(404, "NotFound", "the server could not find the requested resource", {})
+
+
+def method_not_allowed(method: str) -> errors.ApiError:
+    return errors.ApiError(405, "MethodNotAllowed", f"the server does not allow this method on the requested "
+                           f"resource ({method})", {})
+
+
+# ---- responses -----------------------------------------------------------------------------------------
+
+
+def json_response(body: Any, status: int = 200, content_type: str = "application/json") -> HttpResponse:
+    return HttpResponse(json.dumps(body, separators=(",", ":"), ensure_ascii=False), status=status,
+                        content_type=content_type)
+
+
+def status_response(err: errors.ApiError) -> HttpResponse:
+    response = json_response(err.status(), status=err.code)
+    if err.code == 429:
+        response["Retry-After"] = "1"
+    return response
+
+
+def success_status(kind: Kind, obj: Obj) -> Obj:
+    """The Status a DELETE answers with when the object is gone at once."""
+    meta = obj.get("metadata") or {}
+    details: Obj = {"name": meta.get("name", ""), "kind": kind.resource, "uid": meta.get("uid", "")}
+    if kind.group:
+        details["group"] = kind.group
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}
+
+
+# ---- authentication and error mapping ------------------------------------------------------------------
+
+
+def authenticate(request: HttpRequest, sandbox: str, path_token: str | None = None) -> Sandbox:
+    """The sandbox, if the request carries its token (bearer header, or in the path); a 401 Status otherwise."""
+    token = path_token
+    if token is None:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        token = given.strip() if scheme.lower() == "bearer" else ""
+    row = Sandbox.objects.filter(name=sandbox).only("name", "token").first()
+    if row is None or not token or not secrets.compare_digest(token.encode(), row.token.encode()):
+        raise unauthorized()
+    return row
+
+
+def answer(fn: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Authenticate, run the handler while holding the engine lock, and answer every failure as a Status."""
+
+    @wraps(fn)
+    def wrapper(request: HttpRequest, sandbox: str, *args: Any, token: str | None = None,
+                **kwargs: Any) -> HttpResponse:
+        try:
+            with ENGINE_LOCK:
+                authenticate(request, sandbox, token)
+                return fn(request, sandbox, *args, **kwargs)
+        except errors.ApiError as err:
+            return status_response(err)
+        except runtime.SandboxNotFound:
+            return status_response(unauthorized())
+        except runtime.SandboxBusy:
+            return status_response(errors.ApiError(
+                429, "TooManyRequests", "the sandbox is busy with other changes; please try again", {}))
+        except RequestDataTooBig:
+            return status_response(errors.ApiError(413, "RequestEntityTooLarge", "the request body is too large"))
+
+    return wrapper
+
+
+def api_view(fn: Callable[..., HttpResponse]) -> Callable[..., Any]:
+    """A CSRF-exempt view that runs `fn` in a worker thread (the API is served by ASGI)."""
+    handler = answer(fn)
+
+    @csrf_exempt
+    @wraps(fn)
+    async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return await sync_to_async(handler)(request, *args, **kwargs)
+
+    return view
+
+
+# ---- request parsing -----------------------------------------------------------------------------------
+
+
+def read_body(request: HttpRequest) -> Any:
+    """The request body as JSON (or YAML when the client says so); a 400 Status when it does not parse."""
+    media = (request.content_type or "").split(";")[0].strip()
+    text = request.body.decode("utf-8", errors="replace")
+    try:
+        if media in ("application/yaml", "application/apply-patch+yaml"):
+            return yaml.safe_load(text)
+        return json.loads(text) if text.strip() else None
+    except (ValueError, yaml.YAMLError) as err:
+        raise errors.bad_request(f"error decoding the request body: {err}") from err
+
+
+def dry_run(request: HttpRequest) -> bool:
+    values = request.GET.getlist("dryRun")
+    if any(v != "All" for v in values):
+        raise errors.bad_request(f"Invalid dry run value: {values}")
+    return bool(values)
+
+
+def strict(request: HttpRequest) -> bool:
+    """fieldValidation=Strict rejects unknown fields; kubectl sends it on every create and patch."""
+    value = request.GET.get("fieldValidation", "")
+    if value not in ("", "Ignore", "Warn", "Strict"):
+        raise errors.bad_request(f'fieldValidation must be one of "Ignore", "Warn" or "Strict", got "{value}"')
+    return value == "Strict"
+
+
+def selector_for(request: HttpRequest, kind: Kind, namespace: str | None) -> Selector:
+    return Selector(namespace, parse_label_selector(request.GET.get("labelSelector", "")),
+                    parse_field_selector(request.GET.get("fieldSelector", ""), kind.kind))
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a resource path names: a kind, maybe a namespace, maybe one object and a subresource."""
+
+    kind: Kind
+    namespace: str | None  # None: every namespace (or a cluster-scoped kind)
+    name: str | None
+    subresource: str | None
+
+    @property
+    def store_namespace(self) -> str:
+        return (self.namespace or "") if self.kind.namespaced else ""
+
+
+def parse_target(group: str, version: str, rest: str) -> Target:
+    """`namespaces/default/pods/web/status` -> Target(Pod, "default", "web", "status"); 404 if not served."""
+    parts = rest.strip("/").split("/")
+    namespace = None
+    if len(parts) >= 3 and parts[0] == "namespaces":
+        scoped = discovery.find_resource(group, version, parts[2])
+        if scoped is not None and scoped.namespaced:
+            namespace, parts = parts[1], parts[2:]
+    kind = discovery.find_resource(group, version, parts[0])
+    if kind is None or len(parts) > 3 or any(not p for p in parts):
+        raise path_not_found()
+    name = parts[1] if len(parts) > 1 else None
+    sub = parts[2] if len(parts) > 2 else None
+    if kind.namespaced and namespace is None and name is not None:
+        raise path_not_found()
+    if sub is not None and sub not in {s.name for s in discovery.subresources(kind)}:
+        raise path_not_found()
+    return Target(kind, namespace, name, sub)
+
+
+def checked_body(request: HttpRequest, target: Target) -> Obj:
+    """A create or update body: an object of the URL's kind (defaulted from the URL when left out)."""
+    body = read_body(request)
+    kind = target.kind
+    if not isinstance(body, dict):
+        raise errors.bad_request(f"the object provided is unrecognized (must be of type {kind.kind})")
+    body.setdefault("apiVersion", kind.api_version)
+    body.setdefault("kind", kind.kind)
+    if (body["kind"], body["apiVersion"]) != (kind.kind, kind.api_version):
+        version = str(body["apiVersion"]).rsplit("/", 1)[-1]
+        if KINDS.get(str(body["kind"])) is None or body["apiVersion"] != kind.api_version:
+            # mirrors transformDecodeError over runtime.NewNotRegisteredErrForKind [K: the scheme's name]
+            raise errors.bad_request(
+                f'{body["kind"]} in version "{version}" cannot be handled as a {kind.kind}: no kind '
+                f'"{body["kind"]}" is registered for version "{body["apiVersion"]}" in scheme '
+                f'"pkg/api/legacyscheme/scheme.go:30"')
+        raise errors.bad_request(f"the API version in the data ({body['apiVersion']}) does not match the "
+                                 f"expected API version ({kind.api_version})")
+    return body
+
+
+# ---- discovery, version, OpenAPI -----------------------------------------------------------------------
+
+
+@api_view
+def version(request: HttpRequest, sandbox: str) -> HttpResponse:
+    return json_response(discovery.VERSION_INFO)
+
+
+@api_view
+def core_group(request: HttpRequest, sandbox: str) -> HttpResponse:
+    wanted = discovery.negotiate_aggregated(request.headers.get("Accept", ""))
+    if wanted:
+        api_version = "apidiscovery.k8s.io/" + ("v2" if wanted == discovery.AGGREGATED_V2 else "v2beta1")
+        return json_response(discovery.aggregated(True, api_version), content_type=wanted)
+    return json_response(discovery.api_versions(request.get_host()))
+
+
+@api_view
+def named_groups(request: HttpRequest, sandbox: str) -> HttpResponse:
+    wanted = discovery.negotiate_aggregated(request.headers.get("Accept", ""))
+    if wanted:
+        api_version = "apidiscovery.k8s.io/" + ("v2" if wanted == discovery.AGGREGATED_V2 else "v2beta1")
+        return json_response(discovery.aggregated(False, api_version), content_type=wanted)
+    return json_response(discovery.api_group_list())
+
+
+@api_view
+def named_group(request: HttpRequest, sandbox: str, group: str) -> HttpResponse:
+    found = discovery.api_group(group)
+    if found is None:
+        raise path_not_found()
+    return json_response(found)
+
+
+@api_view
+def resource_list(request: HttpRequest, sandbox: str, version: str, group: str = "") -> HttpResponse:
+    found = discovery.resource_list(group, version)
+    if found is None:
+        raise path_not_found()
+    return json_response(found)
+
+
+@api_view
+def openapi_v2(request: HttpRequest, sandbox: str) -> HttpResponse:
+    if "protobuf" in request.headers.get("Accept", ""):
+        return HttpResponse(b"", content_type=openapi.OPENAPI_V2_PROTOBUF)
+    return json_response(openapi.v2_json())
+
+
+@api_view
+def openapi_v3_index(request: HttpRequest, sandbox: str) -> HttpResponse:
+    prefix = request.path[: -len("/openapi/v3")]
+    return json_response(openapi.v3_index(prefix))
+
+
+@api_view
+def openapi_v3(request: HttpRequest, sandbox: str, gv: str) -> HttpResponse:
+    parsed = openapi.parse_gv_path(gv)
+    text = openapi.v3_document(*parsed) if parsed else None
+    if text is None:
+        raise path_not_found()
+    response = HttpResponse(text, content_type="application/json")
+    if request.GET.get("hash"):
+        response["Cache-Control"] = "public, immutable"  # the hash names this exact document
+    return response
+
+
+@api_view
+def unknown_path(request: HttpRequest, sandbox: str, rest: str = "") -> HttpResponse:
+    raise path_not_found()
+
+
+# ---- resources -----------------------------------------------------------------------------------------
+
+
+@csrf_exempt
+async def resources(request: HttpRequest, sandbox: str, version: str, rest: str, group: str = "",
+                    token: str | None = None) -> HttpResponse:
+    """Everything under /api/v1/… and /apis/<group>/<version>/…; watches stream, the rest answer at once."""
+    if request.method == "GET" and request.GET.get("watch") in ("true", "1"):
+        from cluster.kubeapi.watch import serve_watch
+
+        return await serve_watch(request, sandbox, group, version, rest, token)
+    return await sync_to_async(_resources)(request, sandbox, version, rest, group, token=token)
+
+
+@answer
+def _resources(request: HttpRequest, sandbox: str, version: str, rest: str, group: str) -> HttpResponse:
+    target = parse_target(group, version, rest)
+    method = request.method or "GET"
+    if target.subresource == "scale":
+        return scale(request, sandbox, target, method)
+    if target.name is None:
+        handler = {"GET": list_objects, "POST": create, "DELETE": delete_collection}.get(method)
+    else:
+        handler = {"GET": get_object, "PUT": replace, "PATCH": patch, "DELETE": delete}.get(method)
+    if handler is None:
+        raise method_not_allowed(method)
+    return handler(request, sandbox, target)
+
+
+def _table_or(request: HttpRequest, kind: Kind, objs: list[Obj], now: float, rv: str,
+              plain: Callable[[], Any]) -> HttpResponse:
+    """A Table when the client asks for one (kubectl get), else the plain object or list."""
+    table_version = tables.negotiate(request.headers.get("Accept", ""))
+    if table_version is None:
+        return json_response(plain())
+    include = request.GET.get("includeObject", "Metadata")
+    return json_response(tables.table(kind.kind, objs, now, resource_version=rv, include_object=include,
+                                      api_version=table_version), content_type=tables.content_type(table_version))
+
+
+def list_objects(request: HttpRequest, sandbox: str, target: Target) -> HttpResponse:
+    kind = target.kind
+    selector = selector_for(request, kind, target.namespace if kind.namespaced else None)
+    _, cluster = runtime.load(sandbox)
+    objs = [clone(o) for o in cluster.store.list(kind.kind, selector.namespace) if selector.matches(o)]
+    rv = str(cluster.store.rv)
+    return _table_or(request, kind, objs, cluster.now, rv, lambda: {
+        "kind": f"{kind.kind}List", "apiVersion": kind.api_version, "metadata": {"resourceVersion": rv},
+        "items": objs})
+
+
+def _current(cluster: Cluster, target: Target) -> Obj:
+    kind = target.kind
+    obj = cluster.store.get(kind.kind, target.store_namespace, target.name or "")
+    if obj is None:
+        raise errors.not_found(kind.resource, kind.group, target.name or "")
+    return clone(obj)  # type: ignore[no-any-return]
+
+
+def get_object(request: HttpRequest, sandbox: str, target: Target) -> HttpResponse:
+    _, cluster = runtime.load(sandbox)
+    obj = _current(cluster, target)
+    return _table_or(request, target.kind, [obj], cluster.now, obj["metadata"].get("resourceVersion", ""),
+                     lambda: obj)
+
+
+def create(request: HttpRequest, sandbox: str, target: Target) -> HttpResponse:
+    body = checked_body(request, target)
+    is_dry, is_strict = dry_run(request), strict(request)
+    namespace = target.namespace if target.kind.namespaced else None
+
+    def act(cluster: Cluster) -> Obj:
+        return clone(cluster.api.create(body, namespace=namespace, dry_run=is_dry, strict=is_strict))  # type: ignore[no-any-return]
+
+    return json_response(runtime.act(sandbox, act).result, status=201)
+
+
+def replace(request: HttpRequest, sandbox: str, target: Target) -> HttpResponse:
+    body = checked_body(request, target)
+    meta = body.setdefault("metadata", {})
+    if meta.get("name") != target.name:
+        raise errors.bad_request(f"the name of the object ({meta.get('name', '')}) does not match the name on "
+                                 f"the URL ({target.name})")
+    if target.kind.namespaced and meta.get("namespace") not in (None, "", target.namespace):
+        raise errors.bad_request("the namespace of the provided object does not match the namespace sent on "
+                                 "the request")
+    is_dry, is_strict = dry_run(request), strict(request)
+
+    def act(cluster: Cluster) -> Obj:
+        return clone(cluster.api.update(body, namespace=target.namespace, dry_run=is_dry, strict=is_strict,  # type: ignore[no-any-return]
+                                        subresource=target.subresource or ""))
+
+    return json_response(runtime.act(sandbox, act).result)
+
+
+def patch_type(request: HttpRequest) -> str:
+    media = (request.content_type or "").split(";")[0].strip()
+    if media == APPLY_PATCH:
+        raise errors.ApiError(415, "UnsupportedMediaType",
+                              "server-side apply is not supported by this simulated cluster; use client-side "
+                              "apply (kubectl apply without --server-side)")
+    found = PATCH_TYPES.get(media)
+    if found is None:
+        raise errors.ApiError(415, "UnsupportedMediaType",
+                              f"the body of the request was in an unknown format - accepted media types include: "
+                              f"{', '.join(PATCH_TYPES)}")
+    return found
+
+
+def patched(current: Any, body: Any, kind: str) -> Any:
+    if kind == "merge":
+        return json_merge_patch(current, body)
+    if kind == "strategic":
+        return strategic_merge_patch(current, body)
+    return apply_json_patch(current, body)
+
+
+def patch(request: HttpRequest, sandbox: str, target: Target) -> HttpResponse:
+    kind_of_patch = patch_type(request)
+    body = read_body(request)
+    is_dry, is_strict = dry_run(request), strict(request)
+    kind = target.kind
+
+    def act(cluster: Cluster) -> Obj:
+        if target.subresource == "status":
+            changed = patched(_current(cluster, target), body, kind_of_patch)
+            return clone(cluster.api.update(changed, namespace=target.namespace, dry_run=is_dry,  # type: ignore[no-any-return]
+                                            strict=is_strict, subresource="status"))
+        return clone(cluster.api.patch(kind.kind, target.store_namespace, target.name or "", body,  # type: ignore[no-any-return]
+                                       kind_of_patch, dry_run=is_dry, strict=is_strict))
+
+    return json_response(runtime.act(sandbox, act).result)
+
+
+def delete_options(request: HttpRequest) -> tuple[int | None, str]:
+    """gracePeriodSeconds and propagationPolicy from the DeleteOptions body or the query string."""
+    body = read_body(request) if request.body else None
+    options = body if isinstance(body, dict) else {}
+    grace: Any = options.get("gracePeriodSeconds", request.GET.get("gracePeriodSeconds"))
+    propagation = options.get("propagationPolicy") or request.GET.get("propagationPolicy") or "Background"
+    if propagation not in ("Orphan", "Background", "Foreground"):
+        raise errors.bad_request(f'propagationPolicy: Unsupported value: "{propagation}": supported values: '
+                                 '"Foreground", "Background", "Orphan"')
+    try:
+        return (None if grace is None else int(grace)), str(propagation)
+    except (TypeError, ValueError) as err:
+        raise errors.bad_request(f"invalid gracePeriodSeconds: {grace!r}") from err
+
+
+def _delete_one(cluster: Cluster, kind: Kind, namespace: str, name: str, grace: int | None, propagation: str,
+                is_dry: bool) -> Obj:
+    gone = clone(cluster.api.delete(kind.kind, namespace, name, grace_period=grace, propagation=propagation,
+                                    dry_run=is_dry))
+    still = cluster.store.get(kind.kind, namespace, name)
+    if kind.kind == "Pod":
+        # the pod registry answers with the object: terminating while its grace period runs, else as deleted
+        return clone(still) if still is not None else gone  # type: ignore[no-any-return]
+    if still is not None and not is_dry:
+        return clone(still)  # type: ignore[no-any-return]
+    return success_status(kind, gone)
+
+
+def delete(request: HttpRequest, sandbox: str, target: Target) -> HttpResponse:
+    grace, propagation = delete_options(request)
+    is_dry = dry_run(request)
+
+    def act(cluster: Cluster) -> Obj:
+        return _delete_one(cluster, target.kind, target.store_namespace, target.name or "", grace, propagation,
+                           is_dry)
+
+    return json_response(runtime.act(sandbox, act).result)
+
+
+def delete_collection(request: HttpRequest, sandbox: str, target: Target) -> HttpResponse:
+    kind = target.kind
+    if "deletecollection" not in kind.verbs:
+        raise method_not_allowed("DELETE")
+    grace, propagation = delete_options(request)
+    is_dry = dry_run(request)
+    selector = selector_for(request, kind, target.namespace if kind.namespaced else None)
+
+    def act(cluster: Cluster) -> list[Obj]:
+        doomed = [o for o in cluster.store.list(kind.kind, selector.namespace) if selector.matches(o)]
+        items = []
+        for obj in doomed:
+            meta = obj["metadata"]
+            if cluster.store.get(kind.kind, meta.get("namespace", ""), meta["name"]) is not None:
+                items.append(clone(cluster.api.delete(kind.kind, meta.get("namespace", ""), meta["name"],
+                                                      grace_period=grace, propagation=propagation,
+                                                      dry_run=is_dry)))
+        return items
+
+    items = runtime.act(sandbox, act).result
+    return json_response({"kind": f"{kind.kind}List", "apiVersion": kind.api_version,
+                          "metadata": {"resourceVersion": ""}, "items": items})
+
+
+# ---- the scale subresource -----------------------------------------------------------------------------
+
+
+def scale_of(obj: Obj) -> Obj:
+    """The autoscaling/v1 Scale of a Deployment or ReplicaSet."""
+    meta = obj["metadata"]
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    return {
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+                     if k in meta},
+        "spec": {"replicas": spec.get("replicas", 1)},
+        "status": {"replicas": status.get("replicas", 0), "selector": printers.selector_string(spec.get("selector"))},
+    }
+
+
+def scale(request: HttpRequest, sandbox: str, target: Target, method: str) -> HttpResponse:
+    kind = target.kind
+    if method == "GET":
+        _, cluster = runtime.load(sandbox)
+        return json_response(scale_of(_current(cluster, target)))
+    if method == "PUT":
+        body = read_body(request)
+        change: Callable[[Obj], Any] = lambda _current_scale: body  # noqa: E731
+    elif method == "PATCH":
+        kind_of_patch = patch_type(request)
+        body = read_body(request)
+        change = lambda current_scale: patched(current_scale, body, kind_of_patch)  # noqa: E731
+    else:
+        raise method_not_allowed(method)
+    is_dry = dry_run(request)
+
+    def act(cluster: Cluster) -> Obj:
+        current = _current(cluster, target)
+        wanted = change(scale_of(current))
+        if not isinstance(wanted, dict):
+            raise errors.bad_request("the object provided is unrecognized (must be of type Scale)")
+        given = (wanted.get("metadata") or {}).get("resourceVersion")
+        if given and given != current["metadata"]["resourceVersion"]:
+            raise errors.conflict(kind.resource, kind.group, target.name or "",
+                                  "the object has been modified; please apply your changes to the latest "
+                                  "version and try again")
+        replicas = (wanted.get("spec") or {}).get("replicas", 0)
+        if not isinstance(replicas, int) or isinstance(replicas, bool):
+            raise errors.bad_request(f'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal '
+                                     f"{type(replicas).__name__} into Go struct field ScaleSpec.spec.replicas of "
+                                     f"type int32")
+        if replicas < 0:
+            raise errors.invalid_object("Scale", "autoscaling", target.name or "", [
+                errors.invalid("spec.replicas", replicas, "must be greater than or equal to 0")])
+        if is_dry:
+            current["spec"]["replicas"] = replicas
+            return scale_of(current)
+        return scale_of(clone(cluster.api.scale(kind.kind, target.store_namespace, target.name or "", replicas)))
+
+    return json_response(runtime.act(sandbox, act).result)

@@ -1,0 +1,31 @@
+"""Routes under /k8s/<sandbox>/: the Kubernetes API paths kubectl uses, and the kubeconfig download.
+
+kubectl sends its bearer token only over HTTPS (client-go reads a kubeconfig's credentials only for TLS
+servers), so for a Podium served over plain HTTP the same API is also reachable with the token as part of
+the server URL: /k8s/<sandbox>/token/<token>/…
+"""
+
+from django.urls import include, path
+
+from cluster.kubeapi import handlers, views
+
+api_patterns = [
+    path("version", handlers.version),
+    path("api", handlers.core_group),
+    path("apis", handlers.named_groups),
+    path("api/<str:version>", handlers.resource_list),
+    path("apis/<str:group>", handlers.named_group),
+    path("apis/<str:group>/<str:version>", handlers.resource_list),
+    path("openapi/v2", handlers.openapi_v2),
+    path("openapi/v3", handlers.openapi_v3_index),
+    path("openapi/v3/<path:gv>", handlers.openapi_v3),
+    path("api/<str:version>/<path:rest>", handlers.resources),
+    path("apis/<str:group>/<str:version>/<path:rest>", handlers.resources),
+    path("<path:rest>", handlers.unknown_path),
+]
+
+urlpatterns = [
+    path("<slug:sandbox>/kubeconfig", views.kubeconfig_download, name="kubeconfig-download"),
+    path("<slug:sandbox>/token/<str:token>/", include(api_patterns)),
+    path("<slug:sandbox>/", include(api_patterns)),
+]

@@ -1,0 +1,30 @@
+"""The lesson page's kubeconfig download: only the sandbox's owner gets its token."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from cluster.kubeconfig import kubeconfig_for
+from cluster.models import Sandbox
+
+
+def owns(request: HttpRequest, row: Sandbox) -> bool:
+    """The browser session or the signed-in user that the sandbox belongs to."""
+    user = getattr(request, "user", None)
+    if row.owner_user_id is not None and user is not None and user.is_authenticated \
+            and row.owner_user_id == user.pk:
+        return True
+    session_key = request.session.session_key if hasattr(request, "session") else None
+    return bool(row.owner_session) and row.owner_session == session_key
+
+
+def kubeconfig_download(request: HttpRequest, sandbox: str) -> HttpResponse:
+    """The kubeconfig as an attachment; anyone but the owner sees a 404, so names do not leak."""
+    row = Sandbox.objects.filter(name=sandbox).first()
+    if row is None or not owns(request, row):
+        raise Http404("No such sandbox")
+    base = request.build_absolute_uri("/").rstrip("/")
+    response = HttpResponse(kubeconfig_for(row, base), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="podium-{row.name}.kubeconfig"'
+    response["Cache-Control"] = "no-store"
+    return response
