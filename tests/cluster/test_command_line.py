@@ -11,39 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.seed import SEED_DEPLOYMENT, SEED_DEPLOYMENT_V1BETA1, SEED_SERVICE
+
 ROOT = Path(__file__).resolve().parents[2]
 
-DEPLOYMENT_V1BETA1 = """apiVersion: apps/v1beta1
-kind: Deployment
-metadata:
-  name: httpd
-spec:
-  replicas: 2
-  template:
-    metadata:
-      labels:
-        run: httpd
-    spec:
-      containers:
-      - name: httpd
-        image: httpd
-        ports:
-        - containerPort: 80
-"""
-DEPLOYMENT = DEPLOYMENT_V1BETA1.replace("apps/v1beta1", "apps/v1").replace(
-    "  replicas: 2\n", "  replicas: 2\n  selector:\n    matchLabels:\n      run: httpd\n")
-SERVICE = """apiVersion: v1
-kind: Service
-metadata:
-  name: httpd-svc
-spec:
-  selector:
-    run: httpd
-  ports:
-  - protocol: TCP
-    port: 8080
-    targetPort: 80
-"""
+DEPLOYMENT_V1BETA1, DEPLOYMENT, SERVICE = SEED_DEPLOYMENT_V1BETA1, SEED_DEPLOYMENT, SEED_SERVICE
 
 
 class Shell:

@@ -18,45 +18,14 @@ from django.contrib.sessions.backends.db import SessionStore
 from cluster import consumers, runtime
 from cluster.models import Sandbox
 from cluster.sim.cluster import Cluster, Settings
+from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
 from tutorial.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ORIGIN = (b"origin", b"http://testserver")
 
-HTTPD = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: httpd
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      run: httpd
-  template:
-    metadata:
-      labels:
-        run: httpd
-    spec:
-      containers:
-      - name: httpd
-        image: httpd
-        ports:
-        - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: httpd-svc
-spec:
-  selector:
-    run: httpd
-  ports:
-  - protocol: TCP
-    port: 8080
-    targetPort: 80
-"""
+HTTPD = SEED_DEPLOYMENT + "---\n" + SEED_SERVICE
 
 
 def configmap(name: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ import yaml
 
 from cluster.sim.decoding import decode, go_type_name, schema
 from cluster.sim.errors import ApiError
+from tests.seed import SEED_SERVICE
 
 
 def decode_error(manifest: str, strict: bool = True) -> str:
@@ -15,19 +16,7 @@ def decode_error(manifest: str, strict: bool = True) -> str:
     return caught.value.message
 
 
-SERVICE = """
-apiVersion: v1
-kind: Service
-metadata:
-  name: httpd-svc
-spec:
-  selector:
-    run: httpd
-  ports:
-  - protocol: TCP
-    port: 8080
-    targetPort: 80
-"""
+SERVICE = SEED_SERVICE
 
 DEPLOYMENT = """
 apiVersion: apps/v1

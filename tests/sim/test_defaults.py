@@ -5,42 +5,11 @@ import random
 import yaml
 
 from cluster.sim.defaults import admit_pod, apply_defaults, image_tag
+from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
 
-DEPLOYMENT = """
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: httpd
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      run: httpd
-  template:
-    metadata:
-      labels:
-        run: httpd
-    spec:
-      containers:
-      - name: httpd
-        image: httpd
-        ports:
-        - containerPort: 80
-"""
+DEPLOYMENT = SEED_DEPLOYMENT
 
-SERVICE = """
-apiVersion: v1
-kind: Service
-metadata:
-  name: httpd-svc
-spec:
-  selector:
-    run: httpd
-  ports:
-  - protocol: TCP
-    port: 8080
-    targetPort: 80
-"""
+SERVICE = SEED_SERVICE
 
 
 def defaulted(manifest: str) -> dict:

@@ -10,39 +10,12 @@ import yaml
 from cluster.sim import kubectl
 from cluster.sim.kubectl import MemoryFiles, Result
 from cluster.sim.timeutil import rfc3339
+from tests.seed import SEED_DEPLOYMENT_V1BETA1, SEED_SERVICE
 from tests.sim.factories import NOW, cluster, deployment, pod, service
 
 SEED = yaml.safe_dump_all([deployment("httpd", 2, "httpd"), service()], sort_keys=False)
 NGINX = yaml.safe_dump(deployment("nginx", 3, "nginx", {"app": "nginx"}), sort_keys=False)
-CLASSIC = """apiVersion: apps/v1beta1
-kind: Deployment
-metadata:
-  name: httpd
-spec:
-  replicas: 2
-  template:
-    metadata:
-      labels:
-        run: httpd
-    spec:
-      containers:
-      - name: httpd
-        image: httpd
-        ports:
-        - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: httpd-svc
-spec:
-  selector:
-    run: httpd
-  ports:
-  - protocol: TCP
-    port: 8080
-    targetPort: 80
-"""
+CLASSIC = SEED_DEPLOYMENT_V1BETA1 + "---\n" + SEED_SERVICE
 
 
 class Terminal:
