@@ -1,0 +1,83 @@
+"""End-to-end fixtures: Podium served by daphne on a free loopback port, and a headless Chromium.
+
+Playwright starts once per test module (pytest-playwright's session fixtures clash with pytest-asyncio).
+Without Chromium or Playwright these tests skip, except on CI (CI=true), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from cluster.management.commands.bench_page import CHROMIUM_ARGS, chromium_path, serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+
+
+def missing(reason: str) -> None:
+    """Skip for want of a tool; on CI, fail instead: a missing browser must not pass unnoticed."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: e2e tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = chromium_path()
+    if path is None:
+        missing("no Chromium on PATH (apt-get install chromium, or set PODIUM_CHROMIUM)")
+    assert path is not None
+    return path
+
+
+@pytest.fixture(scope="session")
+def podium_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a Podium with the built-in lessons, its own SQLite file, and no Node.js on its PATH."""
+    with serve(tmp_path_factory.mktemp("podium-e2e"), without_node=True) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str) -> Iterator[Browser]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed (pip install -e '.[test]')")
+        raise
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A new learner: a fresh browser context (no cookies, so a sandbox of their own), a window the lesson fills."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1800})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"the page threw: {errors}"
+
+
+@pytest.fixture
+def screenshot(page: Page) -> Callable[[str], Path]:
+    """`screenshot(name)` writes the page to test-artifacts/e2e/<name>.png."""
+
+    def take(name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path))
+        return path
+
+    return take
