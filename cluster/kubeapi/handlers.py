@@ -42,6 +42,7 @@ PATCH_TYPES = {
     "application/json-patch+json": "json",
 }
 APPLY_PATCH = "application/apply-patch+yaml"
+PROTOBUF = "application/vnd.kubernetes.protobuf"
 
 
 def unauthorized() -> errors.ApiError:
@@ -138,6 +139,12 @@ def api_view(fn: Callable[..., HttpResponse]) -> Callable[..., Any]:
 def read_body(request: HttpRequest) -> Any:
     """The request body as JSON (or YAML when the client says so); a 400 Status when it does not parse."""
     media = (request.content_type or "").split(";")[0].strip()
+    if media == PROTOBUF:
+        # kubectl's typed clients (`kubectl create deployment|namespace|service …`) send protobuf bodies
+        raise errors.ApiError(415, "UnsupportedMediaType",
+                              "this simulated cluster reads JSON request bodies only, not protobuf; write the "
+                              "object as YAML instead, e.g. `kubectl create deployment web --image=nginx "
+                              "--dry-run=client -o yaml | kubectl apply -f -`")
     text = request.body.decode("utf-8", errors="replace")
     try:
         if media in ("application/yaml", "application/apply-patch+yaml"):
