@@ -592,10 +592,7 @@ def describe_service(svc: Obj, reader: Reader, now: float) -> str:
     meta, spec, status = _meta(svc), svc.get("spec") or {}, svc.get("status") or {}
     slices = reader.list("EndpointSlice", meta.get("namespace"), {"kubernetes.io/service-name": meta.get("name", "")})
     w = _Writer()
-    w(0, f"Name:\t{meta.get('name')}\n")
-    w(0, f"Namespace:\t{meta.get('namespace')}\n")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
+    _identity(w, meta)
     w(0, f"Selector:\t{format_labels(spec.get('selector'))}\n")
     w(0, f"Type:\t{spec.get('type', '')}\n")
     if spec.get("ipFamilyPolicy"):
@@ -637,14 +634,19 @@ def describe_service(svc: Obj, reader: Reader, now: float) -> str:
     return w.result()
 
 
-def describe_endpoints(ep: Obj, reader: Reader, now: float) -> str:
-    """describeEndpoints."""
-    meta = _meta(ep)
-    w = _Writer()
+def _identity(w: _Writer, meta: dict[str, Any]) -> None:
+    """The Name, Namespace, Labels and Annotations lines most describers open with."""
     w(0, f"Name:\t{meta.get('name')}\n")
     w(0, f"Namespace:\t{meta.get('namespace')}\n")
     _labels(w, "Labels", meta.get("labels"))
     _annotations(w, "Annotations", meta.get("annotations"))
+
+
+def describe_endpoints(ep: Obj, reader: Reader, now: float) -> str:
+    """describeEndpoints."""
+    meta = _meta(ep)
+    w = _Writer()
+    _identity(w, meta)
     w(0, "Subsets:\n")
     for subset in ep.get("subsets") or []:
         ready = ",".join(a.get("ip", "") for a in subset.get("addresses") or [])
@@ -666,10 +668,7 @@ def describe_endpointslice(eps: Obj, reader: Reader, now: float) -> str:
     """describeEndpointSliceV1."""
     meta = _meta(eps)
     w = _Writer()
-    w(0, f"Name:\t{meta.get('name')}\n")
-    w(0, f"Namespace:\t{meta.get('namespace')}\n")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
+    _identity(w, meta)
     w(0, f"AddressType:\t{eps.get('addressType', '')}\n")
     if not eps.get("ports"):
         w(0, "Ports: <unset>\n")
@@ -881,10 +880,7 @@ def describe_configmap(cm: Obj, reader: Reader, now: float) -> str:
     """ConfigMapDescriber (keys sorted; Go's map order is random)."""
     meta = _meta(cm)
     w = _Writer()
-    w(0, f"Name:\t{meta.get('name')}\n")
-    w(0, f"Namespace:\t{meta.get('namespace')}\n")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
+    _identity(w, meta)
     w(0, "\nData\n====\n")
     data = cm.get("data") or {}
     for key in sorted(data):
@@ -911,10 +907,7 @@ def describe_secret(secret: Obj, reader: Reader, now: float) -> str:
     """describeSecret (sizes only, never values; keys sorted)."""
     meta = _meta(secret)
     w = _Writer()
-    w(0, f"Name:\t{meta.get('name')}\n")
-    w(0, f"Namespace:\t{meta.get('namespace')}\n")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
+    _identity(w, meta)
     w(0, f"\nType:\t{secret.get('type', '')}\n")
     w(0, "\nData\n====\n")
     data = secret.get("data") or {}
