@@ -302,7 +302,7 @@ _UNTAGGED = "?"
 _BREAKS = "\r\n\x85\u2028\u2029"
 
 
-class _Loader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML's loaders are untyped
+class _Loader(yaml.SafeLoader):
     """PyYAML's pure-Python scanner/parser/composer, corrected to goyaml.v2's (libyaml's) rules."""
 
     allow_simple_key: bool
@@ -334,6 +334,7 @@ class _Loader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML's loaders are un
         self.depth += 1
         if self.depth > self.budget.limits.max_depth:
             raise self.budget.too_deep(event.start_mark.line + 1)
+        node: yaml.Node
         if self.check_event(yaml.SequenceStartEvent):
             node = self.compose_sequence_node(anchor)
         else:

@@ -556,7 +556,7 @@ def to_json(obj: Any) -> str:
     return text + "\n"
 
 
-class _GoYamlDumper(yaml.SafeDumper):  # type: ignore[misc]
+class _GoYamlDumper(yaml.SafeDumper):
     """Emits like sigs.k8s.io/yaml over goyaml.v2: plain when possible, "double quotes" for look-alike scalars."""
 
 
