@@ -158,7 +158,7 @@ class DeploymentController(Controller):
             del rs["spec"]["minReadySeconds"]
         annotated = self._set_rs_annotations(d, rs, new_revision) or rs
         try:
-            created = self.cluster.api.create(annotated, strict=False)
+            created = self.cluster.api.create(annotated, trusted=True)  # built from the validated Deployment
         except errors.ApiError as err:
             if err.reason != "AlreadyExists":
                 raise
