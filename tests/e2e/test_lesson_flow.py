@@ -3,7 +3,8 @@
 Through the editor: the apps/v1beta1 manifest is refused, its apps/v1 form runs two httpd pods, a Service
 puts one ClusterIP in front of them, 20 requests are answered by both, a killed pod comes back with a new
 name and IP while the ClusterIP stays, and the steps' checks turn green. Then the same through the terminal,
-and a broken manifest underlined at its line. Screenshots land in test-artifacts/e2e/.
+and a broken manifest underlined at its line; the page stays within its 350 KB budget. Screenshots land
+in test-artifacts/e2e/
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from cluster.management.commands.bench_page import BUDGET_KB, page_weight
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -275,3 +278,9 @@ def test_a_broken_manifest_is_underlined_at_its_line(page: Page, podium_url: str
     assert message in page.inner_text(".cm-tooltip-lint")
     screenshot("editor-5-tab-on-line-7")
     assert not pods(page, "httpd-") and not page.query_selector('#diagram g.service[data-name="httpd-svc"]')
+
+
+def test_the_lesson_page_loads_at_most_350_kb_of_js_and_css_gzipped(podium_url: str) -> None:
+    weight = page_weight(podium_url + f"/lessons/{LESSON}/")
+    assert {a.name for a in weight.assets} >= {"/static/dist/podium.js", "/static/dist/podium.css"}
+    assert weight.gzipped <= BUDGET_KB * 1024
