@@ -8,7 +8,6 @@ from typing import Any
 from cluster.sim.cluster import Cluster
 
 OUTSIDE_IP = "203.0.113.10"  # TEST-NET-3: a laptop outside the cluster
-MAX_EVENTS = 100  # per batch, the diagram animates at most this many requests
 
 
 class TrafficError(Exception):
@@ -75,7 +74,7 @@ def send(cluster: Cluster, source: str, url: str, count: int, *, record: bool = 
     hits, events = cluster.network.route_many(client, url, count, cluster.now, events=True)
     report = TrafficReport(url=url, source=source, events=events, hits=_outcome_keys(hits))
     if record:
-        cluster.traffic.extend(events[:MAX_EVENTS])
+        cluster.record_traffic(events)
     return report
 
 

@@ -375,7 +375,7 @@ def pod_replaced(cluster: Cluster, params: dict[str, Any]) -> Finding:
        Param("reason_contains", "str", required=False, help="with expect refused/timeout: why, e.g. no endpoints"))
 def traffic_answered_by(cluster: Cluster, params: dict[str, Any]) -> Finding:
     ns = _ns(params)
-    url, problem = _fill_url(cluster, params["url"], ns)
+    url, problem = fill_url(cluster, params["url"], ns)
     if problem:
         return Finding(False, problem)
     source, problem = _source(cluster, params, ns)
@@ -393,6 +393,33 @@ def traffic_answered_by(cluster: Cluster, params: dict[str, Any]) -> Finding:
         url = "http://" + url
     _, events = copy.network.route_many(client, url, count, copy.now, events=True)
     return _judge_traffic(copy, events, params, f"from {source} to {url}")
+
+
+@check("request_seen", "The learner has sent a request like this one (from the Traffic panel, curl or wget)",
+       Param("from", "source", help='"outside", "node", "pod", "node/NAME" or "pod/NAME"'),
+       Param("to", "str", help='"pod" (a pod IP), "service" or "nodeport"'),
+       Param("labels", "labels", required=False, help='with to "pod": the labels of the pod addressed'),
+       Param("service", "str", required=False, help='with to "service"/"nodeport": its name'),
+       Param("expect", "result", required=False, help="answered (default), refused or timeout"))
+def request_seen(cluster: Cluster, params: dict[str, Any]) -> Finding:
+    source = params["from"]
+    kind, _, name = source.partition("/")
+    labels = params.get("labels") or {}
+    expect = params.get("expect", "answered")
+    for request in reversed(cluster.state.get("requests") or []):
+        if request["from"] != kind or (name and request["client"] != name):
+            continue
+        if request["target"] != params["to"] or request["result"] != expect:
+            continue
+        if params.get("service") and request["name"] != params["service"]:
+            continue
+        if labels and not request["labels"].items() >= labels.items():
+            continue
+        where = f"pod/{request['name']}" if request["target"] == "pod" else f"{request['target']}/{request['name']}"
+        return Finding(True, f"A request from {source} to {where}: {expect}.")
+    target = f"a pod labelled {_labels_text(labels)}" if labels else params.get("service") or params["to"]
+    happened = {"answered": "been answered", "timeout": "timed out", "refused": "been refused"}[expect]
+    return Finding(False, f"No request from {source} to {target} has {happened} yet: send one.")
 
 
 def _judge_traffic(cluster: Cluster, events: list[dict[str, Any]], params: dict[str, Any], what: str) -> Finding:
@@ -456,7 +483,7 @@ def _source(cluster: Cluster, params: dict[str, Any], ns: str) -> tuple[str, str
     return source, ""
 
 
-def _fill_url(cluster: Cluster, url: str, ns: str) -> tuple[str, str]:
+def fill_url(cluster: Cluster, url: str, ns: str = "default") -> tuple[str, str]:
     """The URL with its placeholders filled from the cluster, or a reason it cannot be yet."""
     problems: list[str] = []
 

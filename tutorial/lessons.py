@@ -181,8 +181,19 @@ def run_line(cluster: Cluster, line: str) -> str:
     return str(result.stdout)
 
 
+def send_traffic(cluster: Cluster, move: dict[str, Any]) -> None:
+    """A reference solution's request, sent as the Traffic panel sends it (URL placeholders as in checks)."""
+    from cluster.traffic import send
+    from tutorial.checks import fill_url
+
+    url, problem = fill_url(cluster, move["url"])
+    if problem:
+        raise ValueError(f"traffic move: {problem}")
+    send(cluster, move["from"], url, int(move.get("count", 1)))
+
+
 def perform(cluster: Cluster, moves: list[dict[str, Any]], settle: float = SETTLE_SECONDS) -> None:
-    """Play a reference solution: apply manifests, run kubectl lines, wait; then let the cluster settle."""
+    """Play a reference solution: apply manifests, run kubectl lines, send traffic, wait; then let it settle."""
     for move in moves:
         if "apply" in move:
             apply_text(cluster, move["apply"])
@@ -190,4 +201,6 @@ def perform(cluster: Cluster, moves: list[dict[str, Any]], settle: float = SETTL
             run_line(cluster, move["run"])
         elif "wait" in move:
             cluster.advance_by(float(move["wait"]))
+        elif "traffic" in move:
+            send_traffic(cluster, move["traffic"])
     cluster.advance_by(settle)

@@ -211,13 +211,23 @@ def validate_actions(value: Any) -> list[str]:
     return problems
 
 
+def _is_wait(key: str, item: Any) -> bool:
+    return key == "wait" and isinstance(item, int | float) and not isinstance(item, bool) and 0 <= item <= 3600
+
+
+def _is_traffic(key: str, item: Any) -> bool:
+    return (key == "traffic" and isinstance(item, dict) and isinstance(item.get("from"), str)
+            and isinstance(item.get("url"), str) and set(item) <= {"from", "url", "count"})
+
+
 def validate_solution(value: Any) -> list[str]:
     if not isinstance(value, list):
-        return ['a list of moves: {"apply": "<yaml>"}, {"run": "<kubectl line>"} or {"wait": <seconds>}']
+        return ['a list of moves: {"apply": "<yaml>"}, {"run": "<kubectl line>"}, {"wait": <seconds>} or '
+                '{"traffic": {"from": "outside", "url": "http://{service:NAME}:PORT/"}}']
     problems = []
     for i, move in enumerate(value):
         if not isinstance(move, dict) or len(move) != 1:
-            problems.append(f"move {i + 1}: one of apply, run or wait")
+            problems.append(f"move {i + 1}: one of apply, run, wait or traffic")
             continue
         (key, item), = move.items()
         if key in ("apply", "run") and isinstance(item, str) and item.strip():
@@ -225,10 +235,9 @@ def validate_solution(value: Any) -> list[str]:
                 problem = manifest_problem(item)
                 if problem:
                     problems.append(f"move {i + 1}: {problem}")
-        elif key == "wait" and isinstance(item, int | float) and not isinstance(item, bool) and 0 <= item <= 3600:
-            pass
-        else:
-            problems.append(f"move {i + 1}: {key!r} needs a manifest, a kubectl line or 0–3600 seconds")
+        elif not (_is_wait(key, item) or _is_traffic(key, item)):
+            problems.append(f"move {i + 1}: {key!r} needs a manifest, a kubectl line, 0–3600 seconds, or "
+                            "{from, url[, count]} for traffic")
     return problems
 
 

@@ -16,6 +16,8 @@ from cluster.sim.timeutil import rfc3339
 SNAPSHOT_VERSION = 1
 KUBERNETES_VERSION = "v1.32.4"
 MAX_SETTLE_ROUNDS = 10_000
+REQUEST_HISTORY = 50  # the learner's most recent requests, kept in the snapshot for lesson checks
+MAX_TRAFFIC_EVENTS = 100  # per batch, the diagram animates at most this many requests
 CLUSTER_AGE_SECONDS = 600  # a fresh sandbox looks like a cluster kubeadm built ten minutes ago
 
 
@@ -190,6 +192,25 @@ class Cluster:
     def delay(self, seconds: float) -> float:
         """A kubelet-side delay scaled by the lesson's time scale."""
         return seconds * self.settings.time_scale
+
+    def record_traffic(self, events: list[dict[str, Any]]) -> None:
+        """Requests sent on the learner's behalf: for the live diagram now, and a short history lesson checks read."""
+        self.traffic.extend(events[:MAX_TRAFFIC_EVENTS])
+        history = self.state.setdefault("requests", [])
+        for event in events[-REQUEST_HISTORY:]:
+            target = event.get("target") or {}
+            pod = self.store.get("Pod", target.get("namespace", ""), target.get("name", "")) \
+                if target.get("kind") == "pod" else None
+            history.append({
+                "from": (event.get("client") or {}).get("kind", ""),
+                "client": (event.get("client") or {}).get("name", ""),
+                "target": target.get("kind", ""),
+                "name": target.get("name", ""),
+                "labels": dict((pod or {}).get("metadata", {}).get("labels") or {}),
+                "result": event.get("result", ""),
+                "pod": (event.get("endpoint") or {}).get("pod", ""),
+            })
+        del history[:-REQUEST_HISTORY]
 
     def drain_traffic(self) -> list[dict[str, Any]]:
         out, self.traffic = self.traffic, []

@@ -329,9 +329,7 @@ def run_in_pod(cluster: Any, client: Client, argv: list[str]) -> tuple[str, str,
     url = parsed.url if "://" in parsed.url else "http://" + parsed.url
     network = cluster.network
     event = network.route(client, url, cluster.now)
-    traffic = getattr(cluster, "traffic", None)
-    if isinstance(traffic, list):
-        traffic.append(event)
+    cluster.record_traffic([event])
     headers = network.response_headers(event, cluster.now) if (parsed.include or parsed.head or parsed.verbose) \
         else []
     return render(parsed, event, headers=headers, client_node=client.node)

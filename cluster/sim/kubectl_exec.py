@@ -546,7 +546,7 @@ def _plain_http(s: Session, client: Any, argv: list[str]) -> int:
                "URL...")
         return 2 if tool == "curl" else 1
     event = s.cluster.network.route(client, url, s.now)
-    s.cluster.traffic.append(event)
+    s.cluster.record_traffic([event])
     from cluster.sim.network import parse_url
 
     _, host, port, _ = parse_url(url)

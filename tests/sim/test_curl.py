@@ -139,18 +139,18 @@ def test_unsupported_flags_get_a_clear_message(argv, message):
     assert err.value.stderr.startswith(message)
 
 
-class FakeCluster:
-    def __init__(self):
-        self.network = network(*HTTPD_PODS, service("httpd-svc", "10.96.12.7"), HTTPD_SLICE)
-        self.now = 1_800_000_000.0
-        self.traffic: list[dict] = []
-
-
 def test_run_in_pod_routes_prints_and_shows_the_request_on_the_diagram():
-    cluster = FakeCluster()
-    out, err, code = run_in_pod(cluster, CLIENT, ["curl", "-si", "httpd-svc:8080"])
+    from cluster.sim.network import Client
+    from tests.sim.factories import NOW, seed_cluster
+
+    c = seed_cluster()
+    nginx = c.store.list("Pod", "default", {"app": "nginx"})[0]
+    client = Client("pod", nginx["metadata"]["name"], nginx["status"]["podIP"], nginx["spec"]["nodeName"])
+    out, err, code = run_in_pod(c, client, ["curl", "-si", "httpd-svc:8080"])
     assert code == 0 and err == ""
-    assert out.startswith("HTTP/1.1 200 OK\r\nDate: Fri, 15 Jan 2027 08:00:00 GMT\r\nServer: Apache/2.4.62 (Unix)\r\n")
+    assert out.startswith("HTTP/1.1 200 OK\r\nDate: Fri, 15 Jan 2027 08:01:00 GMT\r\nServer: Apache/2.4.62 (Unix)\r\n")
     assert out.endswith("Content-Type: text/html\r\n\r\n" + HTTPD_PAGE)
-    assert [e["result"] for e in cluster.traffic] == ["answered"]
-    assert run_in_pod(cluster, CLIENT, ["curl", "-z", "x"])[2] == 2
+    assert c.now == NOW + 60
+    assert [e["result"] for e in c.drain_traffic()] == ["answered"]
+    assert c.state["requests"][-1]["result"] == "answered"
+    assert run_in_pod(c, client, ["curl", "-z", "x"])[2] == 2

@@ -92,6 +92,20 @@ def test_a_pod_ip_times_out_from_outside_and_answers_from_a_node():
     assert run_check("traffic_answered_by", c, {"from": "node", "url": url, "labels": {"run": "httpd"}}).passed
 
 
+def test_a_request_check_passes_only_once_the_learner_has_sent_that_request():
+    from cluster.traffic import send
+
+    c = seed_cluster()
+    params = {"from": "outside", "to": "pod", "labels": {"run": "httpd"}, "expect": "timeout"}
+    before = run_check("request_seen", c, params)
+    assert not before.passed
+    assert before.detail == "No request from outside to a pod labelled run=httpd has timed out yet: send one."
+    pod_ip = c.store.list("Pod", "default", {"run": "httpd"})[0]["status"]["podIP"]
+    send(c, "outside", f"http://{pod_ip}/", 1)
+    assert run_check("request_seen", c, params).passed
+    assert not run_check("request_seen", c, dict(params, expect="answered")).passed
+
+
 def test_a_url_placeholder_that_cannot_be_filled_fails_the_check_with_a_reason():
     c = cluster()
     finding = run_check("traffic_answered_by", c, {"from": "node", "url": "http://{service:web}/",
