@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from cluster.sim.cluster import Controller
@@ -50,10 +49,12 @@ def should_be_in_endpoints(pod: Obj, publish_not_ready: bool) -> bool:
 
 
 def ip_key(ip: str) -> tuple[int, int]:
-    try:
-        return (0, int(ipaddress.ip_address(ip)))
-    except ValueError:
-        return (1, 0)
+    """Sort IPv4 addresses numerically; anything else after them."""
+    parts = ip.split(".")
+    if len(parts) == 4 and all(p.isdigit() for p in parts):
+        a, b, c, d = (int(p) for p in parts)
+        return (0, a << 24 | b << 16 | c << 8 | d)
+    return (1, 0)
 
 
 class ServicePodsController(Controller):
