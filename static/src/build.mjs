@@ -45,7 +45,10 @@ writeFileSync(join(here, "demo.html"), demo);
 let total = 0;
 for (const name of ["podium.js", "podium.css"]) {
   const bytes = readFileSync(join(dist, name));
-  const gz = gzipSync(bytes, { level: 9 }).length;
+  // servestatic sends the precompressed sibling to browsers that accept gzip (no mtime: rebuilds stay identical)
+  const compressed = gzipSync(bytes, { level: 9 });
+  writeFileSync(join(dist, `${name}.gz`), compressed);
+  const gz = compressed.length;
   total += gz;
   console.log(`${name.padEnd(11)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  ${(gz / 1024).toFixed(1).padStart(6)} KB gzipped`);
 }
