@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from cluster import runtime
-from cluster.kubeapi import discovery, openapi, tables
+from cluster.kubeapi import discovery, openapi, protobuf, tables
 from cluster.kubeapi.selectors import Selector, parse_field_selector, parse_label_selector
 from cluster.models import Sandbox
 from cluster.sim import errors, printers
@@ -137,20 +137,28 @@ def api_view(fn: Callable[..., HttpResponse]) -> Callable[..., Any]:
 
 
 def read_body(request: HttpRequest) -> Any:
-    """The request body as JSON (or YAML when the client says so); a 400 Status when it does not parse."""
+    """The request body as JSON (or YAML or protobuf when the client says so); a 400 Status when it does not parse."""
     media = (request.content_type or "").split(";")[0].strip()
     if media == PROTOBUF:
-        # kubectl's typed clients (`kubectl create deployment|namespace|service …`) send protobuf bodies
-        raise errors.ApiError(415, "UnsupportedMediaType",
-                              "this simulated cluster reads JSON request bodies only, not protobuf; write the "
-                              "object as YAML instead, e.g. `kubectl create deployment web --image=nginx "
-                              "--dry-run=client -o yaml | kubectl apply -f -`")
+        return read_protobuf(request.body)
     text = request.body.decode("utf-8", errors="replace")
     try:
         if media in ("application/yaml", "application/apply-patch+yaml"):
             return yaml.safe_load(text)
         return json.loads(text) if text.strip() else None
     except (ValueError, yaml.YAMLError) as err:
+        raise errors.bad_request(f"error decoding the request body: {err}") from err
+
+
+def read_protobuf(body: bytes) -> Any:
+    """A protobuf body (kubectl's typed clients: `kubectl create deployment|service|namespace …`) as JSON."""
+    try:
+        return protobuf.decode(body)
+    except protobuf.UnsupportedKind as err:
+        raise errors.ApiError(415, "UnsupportedMediaType",
+                              f"this simulated cluster reads {err.kind or 'this'} request bodies as JSON or YAML "
+                              f"only, not protobuf; write the object as YAML and `kubectl apply -f` it") from err
+    except protobuf.ProtobufError as err:
         raise errors.bad_request(f"error decoding the request body: {err}") from err
 
 

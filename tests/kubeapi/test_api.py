@@ -161,14 +161,6 @@ def test_create_answers_201_and_invalid_objects_a_422_with_causes(sandbox):
     assert duplicate.status_code == 409 and duplicate.json()["message"] == 'pods "solo" already exists'
 
 
-def test_a_protobuf_body_is_refused_with_a_way_out(sandbox):
-    response = api(sandbox).post("/k8s/api-test/api/v1/namespaces", b"k8s\x00\n\x0f\n\x02v1\x12\tNamespace",
-                                 content_type="application/vnd.kubernetes.protobuf")
-
-    assert response.status_code == 415
-    assert "--dry-run=client -o yaml | kubectl apply -f -" in response.json()["message"]
-
-
 def test_patches_merge_strategic_and_json_and_refuse_server_side_apply(sandbox):
     runtime.act("api-test", lambda c: c.api.create(dict(POD)))
     client = api(sandbox)

@@ -316,3 +316,42 @@ def test_a_wrong_token_is_refused(live):
     assert refused.code == 1
     assert refused.stderr.splitlines()[-1] == ("error: You must be logged in to the server (the server has asked "
                                                "for the client to provide credentials)")
+
+
+def test_kubectl_create_sends_protobuf_bodies_and_the_objects_appear(live):
+    deployment = live.kubectl("create", "deployment", "web", "--image=nginx", "--replicas=2", "--port=80")
+    service = live.kubectl("create", "service", "clusterip", "web", "--tcp=8080:80")
+    namespace = live.kubectl("create", "namespace", "lab")
+    configmap = live.kubectl("create", "configmap", "cfg", "--from-literal=a=b")
+    secret = live.kubectl("create", "secret", "generic", "s", "--from-literal=p=q")
+    live.kubectl.ok("rollout", "status", "deployment/web", "--timeout=30s")
+
+    assert (deployment.stdout, deployment.stderr, deployment.code) == ("deployment.apps/web created\n", "", 0)
+    assert (service.stdout, service.stderr, service.code) == ("service/web created\n", "", 0)
+    assert (namespace.stdout, namespace.stderr, namespace.code) == ("namespace/lab created\n", "", 0)
+    assert (configmap.stdout, configmap.stderr, configmap.code) == ("configmap/cfg created\n", "", 0)
+    assert (secret.stdout, secret.stderr, secret.code) == ("secret/s created\n", "", 0)
+    assert len(pod_names(live)) == 2
+    _, cluster = runtime.load(live.name)
+    assert cluster.store.get("Service", "default", "web")["spec"]["ports"] == [
+        {"name": "8080-80", "protocol": "TCP", "port": 8080, "targetPort": 80}]
+    assert cluster.store.get("ConfigMap", "default", "cfg")["data"] == {"a": "b"}
+    assert cluster.store.get("Secret", "default", "s")["data"] == {"p": "cQ=="}
+    assert cluster.store.get("Namespace", "", "lab")["status"] == {"phase": "Active"}
+
+
+def test_kubectl_create_prints_the_created_object_and_the_servers_errors(live):
+    as_yaml = live.kubectl("create", "deployment", "web", "--image=nginx:1.27", "-o", "yaml")
+    again = live.kubectl("create", "deployment", "web", "--image=nginx:1.27")
+    dry = live.kubectl("create", "service", "nodeport", "web", "--tcp=80:80", "--dry-run=server")
+    bad_port = live.kubectl("create", "service", "nodeport", "web", "--tcp=80:80", "--node-port=80")
+
+    assert as_yaml.code == 0, as_yaml.stderr
+    created = yaml.safe_load(as_yaml.stdout)
+    assert created["metadata"]["uid"] and created["spec"]["strategy"]["type"] == "RollingUpdate"
+    assert again.stderr == 'error: failed to create deployment: deployments.apps "web" already exists\n'
+    assert (dry.stdout, dry.code) == ("service/web created (server dry run)\n", 0)
+    _, cluster = runtime.load(live.name)
+    assert cluster.store.get("Service", "default", "web") is None
+    assert bad_port.code == 1
+    assert "spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range" in bad_port.stderr
