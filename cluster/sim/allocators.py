@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from random import Random
 
 
@@ -11,6 +12,19 @@ def _offset(size: int, divisor: int, lo: int, hi: int) -> int:
     if size <= lo:
         return 0
     return min(max(lo, size // divisor), hi)
+
+
+def banded_scan(size: int, offset: int, rng: Random, taken: Callable[[int], bool]) -> int | None:
+    """randomScanStrategyWithOffset: from a random start, the first free index in [offset, size), then in [0, offset)."""
+    for lo, hi in ((offset, size), (0, offset)):
+        if hi <= lo:
+            continue
+        start = rng.randrange(lo, hi)
+        for i in range(hi - lo):
+            candidate = lo + (start - lo + i) % (hi - lo)
+            if not taken(candidate):
+                return candidate
+    return None
 
 
 class ServiceIPRange:
@@ -38,16 +52,9 @@ class ServiceIPRange:
         return self.base <= value < self.base + self.size
 
     def allocate(self, used: set[str], rng: Random) -> str | None:
-        """A random free address from the upper band, falling back to the lower band (randomScanStrategyWithOffset)."""
-        for lo, hi in ((self.offset, self.size), (0, self.offset)):
-            if hi <= lo:
-                continue
-            start = rng.randrange(lo, hi)
-            for i in range(hi - lo):
-                candidate = str(ipaddress.IPv4Address(self.base + lo + (start - lo + i) % (hi - lo)))
-                if candidate not in used:
-                    return candidate
-        return None
+        """A random free address from the upper band, falling back to the lower band."""
+        index = banded_scan(self.size, self.offset, rng, lambda i: str(ipaddress.IPv4Address(self.base + i)) in used)
+        return None if index is None else str(ipaddress.IPv4Address(self.base + index))
 
 
 class NodePortRange:
@@ -65,15 +72,8 @@ class NodePortRange:
         return self.low <= port <= self.high
 
     def allocate(self, used: set[int], rng: Random) -> int | None:
-        for lo, hi in ((self.offset, self.size), (0, self.offset)):
-            if hi <= lo:
-                continue
-            start = rng.randrange(lo, hi)
-            for i in range(hi - lo):
-                candidate = self.low + lo + (start - lo + i) % (hi - lo)
-                if candidate not in used:
-                    return candidate
-        return None
+        index = banded_scan(self.size, self.offset, rng, lambda i: self.low + i in used)
+        return None if index is None else self.low + index
 
 
 def pod_cidr(cluster_cidr: str, index: int) -> str:

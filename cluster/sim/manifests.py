@@ -24,6 +24,7 @@ from yaml.error import Mark, MarkedYAMLError
 from yaml.scanner import ScannerError
 
 from cluster.sim import kinds
+from cluster.sim.decoding import json_kind
 from cluster.sim.kinds import Kind
 
 __all__ = [
@@ -168,7 +169,7 @@ def _check_object_meta(doc: Document) -> None:
             wrong = next(((key, v) for v in values.values() if v is not None and not isinstance(v, str)), None)
     if wrong is not None:
         key, value = wrong
-        raise ManifestError(f"unable to decode {_go_quote(doc.source)}: json: cannot unmarshal {_json_type(value)} "
+        raise ManifestError(f"unable to decode {_go_quote(doc.source)}: json: cannot unmarshal {json_kind(value)} "
                             f"into Go struct field ObjectMeta.metadata.{key} of type string",
                             doc.line_of(f"metadata.{key}") or doc.start_line)
 
@@ -1002,14 +1003,14 @@ def _expand(value: Any, lines: _Lines, source: str) -> Iterator[tuple[dict[str, 
     if items is None:
         return
     if not isinstance(items, list):
-        raise ManifestError(f"unable to decode {_go_quote(source)}: json: cannot unmarshal {_json_type(items)} "
+        raise ManifestError(f"unable to decode {_go_quote(source)}: json: cannot unmarshal {json_kind(items)} "
                             "into Go struct field decodeList.items of type []json.RawMessage", lines.line)
     list_kind, list_version = value.get("kind"), value.get("apiVersion")
     items_lines = lines.children.get("items", _Lines(lines.line))
     for index, item in enumerate(items):
         item_lines = items_lines.children.get(index, _Lines(items_lines.line))
         if not isinstance(item, dict):
-            raise ManifestError(f"unable to decode {_go_quote(source)}: json: cannot unmarshal {_json_type(item)} "
+            raise ManifestError(f"unable to decode {_go_quote(source)}: json: cannot unmarshal {json_kind(item)} "
                                 "into Go value of type map[string]interface {}", item_lines.line)
         if list_kind != "List" and "kind" not in item and "apiVersion" not in item:
             # Typed lists (PodList) leave out the items' kind; the decoder infers it from the list's.
@@ -1020,14 +1021,6 @@ def _expand(value: Any, lines: _Lines, source: str) -> Iterator[tuple[dict[str, 
             yield item, item_lines
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 _PATH_SEGMENT = re.compile(r"\[([^\]]*)\]|\.?([^.\[]+)")

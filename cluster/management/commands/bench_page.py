@@ -25,30 +25,13 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cluster.management.commands.bench_live import MANIFEST
+
 BUDGET_KB = 350
 SEED_LESSON = "/lessons/how-services-reach-pods/"
 # Headless Chromium from the Debian package, quiet: no sandbox (root in containers), no GPU, no phoning home.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-MANIFEST = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {name}
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      run: {name}
-  template:
-    metadata:
-      labels:
-        run: {name}
-    spec:
-      containers:
-      - name: httpd
-        image: httpd
-"""
 # Clicks Apply and resolves with the milliseconds until a pod of the new Deployment is drawn in the diagram.
 APPLY_TO_POD_JS = """
 async ([name, manifest]) => {
