@@ -101,6 +101,13 @@ function mount(root) {
     onEscape: () => $("#terminal-help").focus(),
   });
   $("#terminal-help").addEventListener("click", () => terminal.runCommand("help"));
+  // "Wide" stacks the terminal above the editor at full width; the terminal refits itself on resize.
+  const wide = $("#terminal-wide");
+  wide.addEventListener("click", () => {
+    const on = wide.getAttribute("aria-pressed") !== "true";
+    wide.setAttribute("aria-pressed", String(on));
+    wide.closest(".ws-work").classList.toggle("terminal-wide", on);
+  });
 
   // The diagram and the panels around it.
   const diagram = createDiagram($("#diagram"), store, {
@@ -205,6 +212,7 @@ function mount(root) {
     apply: () => apply(editor.getText()),
     store,
     connection,
+    terminal: terminal.term,
   };
 }
 

@@ -134,3 +134,19 @@ def test_the_why_panel_shows_which_labels_matched(page: Page) -> None:
 
 def test_checks_are_rendered_for_the_lesson_page(page: Page) -> None:
     page.wait_for_selector('#podium-checks [data-check-id="curl-from-node"][data-passed="true"]')
+
+
+def test_the_wide_button_gives_the_terminal_room_for_get_pods_o_wide(page: Page) -> None:
+    def columns() -> int:
+        return page.evaluate("() => window.podium.terminal.cols")  # type: ignore[no-any-return]
+
+    narrow = columns()
+    page.click("#terminal-wide")
+    assert page.get_attribute("#terminal-wide", "aria-pressed") == "true"
+    page.wait_for_function("(n) => window.podium.terminal.cols > n", arg=narrow)
+    assert columns() >= 130  # `kubectl get pods -o wide` rows fit on one line
+    editor_top = page.eval_on_selector("#editor", "e => e.getBoundingClientRect().top")
+    terminal_top = page.eval_on_selector("#terminal", "e => e.getBoundingClientRect().top")
+    assert terminal_top < editor_top  # the terminal moves above the editor
+    page.click("#terminal-wide")
+    page.wait_for_function("(n) => window.podium.terminal.cols === n", arg=narrow)
