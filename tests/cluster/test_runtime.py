@@ -82,7 +82,7 @@ def test_two_stale_writers_both_keep_their_writes() -> None:
     runtime._cache.clear()
     row, cluster = runtime.load("lab", wall=WALL + 1)
     assert len(attempts) == 2, "the stale write is retried on the newer version"
-    assert names(cluster, "ConfigMap") == ["written-by-a", "written-by-b"]
+    assert names(cluster, "ConfigMap") == ["kube-root-ca.crt", "written-by-a", "written-by-b"]
     assert row.version == 3
     feed = list(SandboxChange.objects.filter(sandbox=row).values_list("seq", flat=True))
     assert feed == list(range(feed[0], row.seq + 1)), "one feed, no gap, no duplicate"
@@ -168,12 +168,12 @@ def test_at_four_times_speed_cluster_time_runs_four_times_faster() -> None:
 def test_a_reset_starts_the_cluster_and_the_feed_over() -> None:
     runtime.create_sandbox("lab", wall=WALL)
     before = runtime.act("lab", lambda c: c.api.create(configmap("gone-after-reset")), wall=WALL + 1)
-    assert names(runtime.load("lab")[1], "ConfigMap") == ["gone-after-reset"]
+    assert names(runtime.load("lab")[1], "ConfigMap") == ["gone-after-reset", "kube-root-ca.crt"]
 
     outcome = runtime.reset_sandbox("lab")
     assert outcome.seq > before.seq  # a page that missed the reset can never mistake old numbers for new ones
 
     _, cluster = runtime.load("lab")
     assert [f["type"] for f in outcome.frames] == ["reset"]
-    assert names(cluster, "ConfigMap") == []
+    assert names(cluster, "ConfigMap") == ["kube-root-ca.crt"]
     assert SandboxChange.objects.count() == 0

@@ -288,3 +288,15 @@ def test_an_exec_liveness_probe_restarts_the_container_once_its_file_is_gone():
     assert "Container liveness failed liveness probe, will be restarted" in messages
     c.advance_by(30)
     assert c.store.get("Pod", "default", "liveness-exec")["status"]["containerStatuses"][0]["restartCount"] >= 1
+
+
+def test_every_namespace_gets_the_cluster_ca_configmap_that_token_volumes_mount():
+    c = cluster()
+    c.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "lab"}})
+    c.settle()
+    for ns in ("default", "kube-system", "lab"):
+        cm = c.store.get("ConfigMap", ns, "kube-root-ca.crt")
+        assert cm["data"]["ca.crt"].startswith("-----BEGIN CERTIFICATE-----\n")
+    c.api.delete("ConfigMap", "lab", "kube-root-ca.crt")
+    c.settle()
+    assert c.store.get("ConfigMap", "lab", "kube-root-ca.crt") is not None  # published again

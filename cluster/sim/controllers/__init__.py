@@ -15,6 +15,7 @@ def build_controllers(cluster: Cluster) -> list[Controller]:
     from cluster.sim.controllers.garbagecollector import GarbageCollector
     from cluster.sim.controllers.kubelet import Kubelet
     from cluster.sim.controllers.replicaset import ReplicaSetController
+    from cluster.sim.controllers.rootcacertpublisher import RootCACertPublisher
     from cluster.sim.controllers.scheduler import Scheduler
 
     return [
@@ -25,4 +26,5 @@ def build_controllers(cluster: Cluster) -> list[Controller]:
         Kubelet(cluster),
         EndpointsController(cluster),
         EndpointSliceController(cluster),
+        RootCACertPublisher(cluster),
     ]
