@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -190,3 +191,21 @@ def adopt_guest_work(request: HttpRequest, user: Any) -> None:
     Sandbox.objects.filter(owner_session__in=keys, owner_user=None).update(owner_user=user, owner_session=current)
     if current and current not in keys:
         request.session[SESSION_KEYS] = [*keys, current][-10:]
+
+
+def class_overview() -> list[dict[str, Any]]:
+    """Every lesson with its learners: how far each got, and the check each is working on now."""
+    lessons = Lesson.objects.prefetch_related(
+        "steps__checks",
+        Prefetch("progress", queryset=Progress.objects.select_related("user", "sandbox").order_by("-updated_at")))
+    overview = []
+    for lesson in lessons:
+        checks = [(step, check) for step in lesson.steps.all() for check in step.checks.all()]
+        rows = []
+        for progress in lesson.progress.all():
+            passed = set(progress.passed)
+            working_on = next(((step, check) for step, check in checks if check.check_id not in passed), None)
+            rows.append({"progress": progress, "working_on": working_on})
+        overview.append({"lesson": lesson, "check_count": len(checks), "rows": rows,
+                         "completed": sum(1 for row in rows if row["progress"].completed_at)})
+    return overview

@@ -83,10 +83,8 @@ def start_over(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_member_required
 def classroom(request: HttpRequest) -> HttpResponse:
-    """Every learner's sandbox and progress, lesson by lesson, for the instructor."""
-    lessons = Lesson.objects.annotate(check_count=Count("steps__checks")).prefetch_related(
-        Prefetch("progress", queryset=Progress.objects.select_related("user", "sandbox").order_by("-updated_at")))
-    return render(request, "tutorial/classroom.html", {"lessons": lessons})
+    """Every learner's sandbox and progress, lesson by lesson, and what each is working on, for the instructor."""
+    return render(request, "tutorial/classroom.html", {"overview": services.class_overview()})
 
 
 def lesson_preview(request: HttpRequest, slug: str) -> HttpResponse:

@@ -159,6 +159,9 @@ def test_the_class_page_lists_learners_for_staff_only(client, admin_client):
     assert client.get("/class/").status_code == 302
     page = admin_client.get("/class/").content.decode()
     assert name in page and "guest " in page
+    first = Lesson.objects.get(slug="how-services-reach-pods").steps.first().checks.first()
+    assert f'<td class="working-on">Step 1: {first.title}</td>' in page  # a new learner works on the first check
+    assert "1 learner · 0 completed" in page
 
 
 def test_the_admin_offers_lessons_steps_and_checks_for_authoring(admin_client):
