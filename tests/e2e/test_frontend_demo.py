@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.seed import SEED_DEPLOYMENT_V1BETA1
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
@@ -15,21 +17,6 @@ DEMO = Path(__file__).resolve().parents[2] / "static" / "src" / "demo.html"
 
 pytestmark = pytest.mark.e2e
 
-V1BETA1 = """apiVersion: apps/v1beta1
-kind: Deployment
-metadata:
-  name: httpd
-spec:
-  replicas: 2
-  template:
-    metadata:
-      labels:
-        run: httpd
-    spec:
-      containers:
-      - name: httpd
-        image: httpd
-"""
 
 
 @pytest.fixture
@@ -104,7 +91,7 @@ def test_requests_from_outside_to_a_cluster_ip_fail_with_a_reason(page: Page) ->
 
 
 def test_an_apps_v1beta1_manifest_is_underlined_and_its_apps_v1_form_can_be_loaded(page: Page) -> None:
-    page.evaluate("text => window.podium.loadManifest(text)", V1BETA1)
+    page.evaluate("text => window.podium.loadManifest(text)", SEED_DEPLOYMENT_V1BETA1)
     page.click("#apply-button")
     page.wait_for_selector("#apply-output .apply-stderr")
     assert 'no matches for kind "Deployment" in version "apps/v1beta1"' in page.inner_text("#apply-output")
