@@ -143,8 +143,7 @@ def kubectl_module() -> Any:
 
 def read_only(name: str, fn: Callable[[Cluster], Any]) -> Any:
     """Run `fn` on the sandbox as of now, without saving anything."""
-    _, cluster = runtime.load(name)
-    return fn(cluster)
+    return runtime.read(name, fn)
 
 
 # ---- completion ---------------------------------------------------------------------------------------

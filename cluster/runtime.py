@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -34,8 +35,10 @@ def decode(blob: bytes) -> Cluster:
     return Cluster.from_snapshot(json.loads(zlib.decompress(bytes(blob))))
 
 
-# In-process cache of decoded clusters: only a cache; the database row is the truth.
+# In-process cache of decoded clusters: only a cache; the database row is the truth. A cached cluster is
+# changed in place by advance() and act(), so whoever works on one holds ENGINE_LOCK (re-entrant) meanwhile.
 _cache: dict[str, tuple[int, Cluster]] = {}
+ENGINE_LOCK = threading.RLock()
 
 
 def wall_clock() -> float:
@@ -76,13 +79,20 @@ def reset_sandbox(name: str, settings: Settings | None = None) -> Outcome:
 
 
 def load(name: str, *, wall: float | None = None) -> tuple[Sandbox, Cluster]:
-    """The sandbox row and its cluster advanced to now (not saved)."""
-    row = Sandbox.objects.filter(name=name).first()
-    if row is None:
-        raise SandboxNotFound(name)
-    cluster = _cluster_for(row)
-    cluster.advance(row.cluster_now(wall_clock() if wall is None else wall))
-    return row, cluster
+    """The sandbox row and its cluster advanced to now (not saved); hold ENGINE_LOCK while using the cluster."""
+    with ENGINE_LOCK:
+        row = Sandbox.objects.filter(name=name).first()
+        if row is None:
+            raise SandboxNotFound(name)
+        cluster = _cluster_for(row)
+        cluster.advance(row.cluster_now(wall_clock() if wall is None else wall))
+        return row, cluster
+
+
+def read(name: str, fn: Callable[[Cluster], Any], *, wall: float | None = None) -> Any:
+    """fn(cluster) on the sandbox as of now, without saving anything."""
+    with ENGINE_LOCK:
+        return fn(load(name, wall=wall)[1])
 
 
 def _cluster_for(row: Sandbox) -> Cluster:
@@ -100,6 +110,12 @@ def act(name: str, fn: Callable[[Cluster], Any], *, wall: float | None = None, a
 
     Call it from synchronous code (in a consumer: through database_sync_to_async).
     """
+    with ENGINE_LOCK:
+        return _act(name, fn, wall=wall, advance_by=advance_by, speed=speed, replace=replace)
+
+
+def _act(name: str, fn: Callable[[Cluster], Any], *, wall: float | None, advance_by: float,
+         speed: float | None, replace: Callable[[Cluster], Cluster] | None) -> Outcome:
     for _ in range(MAX_ATTEMPTS):
         row = Sandbox.objects.filter(name=name).first()
         if row is None:

@@ -157,8 +157,7 @@ def record_progress(name: str, cluster: Cluster) -> list[dict[str, Any]] | None:
 
 def checks_now(row: Sandbox) -> list[dict[str, Any]]:
     """The lesson's checks against the sandbox as it is now (loaded and advanced, not saved)."""
-    _, cluster = runtime.load(row.name)
-    return record_progress(row.name, cluster) or []
+    return runtime.read(row.name, lambda cluster: record_progress(row.name, cluster)) or []
 
 
 # ---- logging in keeps the guest's work ------------------------------------------------------------------------

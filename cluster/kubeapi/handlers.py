@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -32,9 +31,8 @@ from cluster.sim.store import clone
 
 Obj = dict[str, Any]
 
-# Django runs each request's synchronous code in a thread of its own; the runtime's in-process cache of
-# decoded clusters is not made for two threads at once, so the API's calls into it take turns.
-ENGINE_LOCK = threading.RLock()
+# A request reads the cluster that runtime.load returns, so it holds the runtime's lock for the whole request.
+ENGINE_LOCK = runtime.ENGINE_LOCK
 
 PATCH_TYPES = {
     "application/strategic-merge-patch+json": "strategic",
