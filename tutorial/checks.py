@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from cluster.sim.cluster import Cluster
 from cluster.sim.kinds import KINDS
-from cluster.sim.store import clone, matches
+from cluster.sim.store import matches
 
 DEFAULT_TRAFFIC_COUNT = 20
 TRAFFIC_RESULTS = ("answered", "refused", "timeout")
@@ -383,16 +383,16 @@ def traffic_answered_by(cluster: Cluster, params: dict[str, Any]) -> Finding:
         return Finding(False, problem)
     from cluster.traffic import TrafficError, client_for
 
-    copy = _scratch_copy(cluster)
     try:
-        client = client_for(copy, source, ns)
+        client = client_for(cluster, source, ns)
     except TrafficError as err:
         return Finding(False, str(err))
     count = params.get("count", DEFAULT_TRAFFIC_COUNT) or 1
     if "://" not in url:
         url = "http://" + url
-    _, events = copy.network.route_many(client, url, count, copy.now, events=True)
-    return _judge_traffic(copy, events, params, f"from {source} to {url}")
+    # routing draws random numbers and remembers session affinity: a preview leaves the cluster as it was
+    _, events = cluster.preview_network().route_many(client, url, count, cluster.now, events=True)
+    return _judge_traffic(cluster, events, params, f"from {source} to {url}")
 
 
 @check("request_seen", "The learner has sent a request like this one (from the Traffic panel, curl or wget)",
@@ -460,11 +460,6 @@ def _judge_traffic(cluster: Cluster, events: list[dict[str, Any]], params: dict[
 
 def _pod_named(cluster: Cluster, name: str) -> dict[str, Any] | None:
     return next((p for p in cluster.store.list("Pod") if p["metadata"]["name"] == name), None) if name else None
-
-
-def _scratch_copy(cluster: Cluster) -> Cluster:
-    """A deep copy to route requests on: routing draws random numbers and remembers session affinity."""
-    return Cluster.from_snapshot(clone(cluster.to_snapshot()))
 
 
 def _source(cluster: Cluster, params: dict[str, Any], ns: str) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from random import Random
@@ -223,6 +224,19 @@ class Cluster:
 
     def node_cidr(self, index: int) -> str:
         return pod_cidr(self.settings.cluster_cidr, index)
+
+    def preview_network(self) -> Any:
+        """kube-proxy over this cluster that routes without changing it: its own copy of the randomness and the
+        session affinity, so checks can ask "what would happen" and the cluster's next choices stay the same."""
+        from cluster.sim.images import Catalog
+        from cluster.sim.network import Network, ProxyState
+
+        rng = Random()
+        rng.setstate(self.rng.getstate())
+        state = self.network.state.to_dict() if self._network is not None else self._proxy_state
+        return Network(self.store, Catalog(self.settings.images), ProxyState.from_dict(json.loads(json.dumps(state))),
+                       rng, mode=self.settings.proxy_mode, service_cidr=self.settings.service_cidr,
+                       cluster_cidr=self.settings.cluster_cidr)
 
     @property
     def network(self) -> Any:
