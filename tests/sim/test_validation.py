@@ -7,44 +7,7 @@ import yaml
 from cluster.sim.decoding import decode
 from cluster.sim.defaults import apply_defaults
 from cluster.sim.validation import kubectl_invalid_text, validate_create, validate_update, validation_error
-
-SERVICE = """
-apiVersion: v1
-kind: Service
-metadata:
-  name: httpd-svc
-  namespace: default
-spec:
-  selector:
-    run: httpd
-  ports:
-  - protocol: TCP
-    port: 8080
-    targetPort: 80
-"""
-
-DEPLOYMENT = """
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: httpd
-  namespace: default
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      run: httpd
-  template:
-    metadata:
-      labels:
-        run: httpd
-    spec:
-      containers:
-      - name: httpd
-        image: httpd
-        ports:
-        - containerPort: 80
-"""
+from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
 
 DNS1123_LABEL = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
                  "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
@@ -65,13 +28,16 @@ def kubectl_says(obj: dict) -> str:
 
 
 def service(**spec: object) -> dict:
-    obj = yaml.safe_load(SERVICE)
+    obj = yaml.safe_load(SEED_SERVICE)
+    obj["metadata"]["namespace"] = "default"  # as the apiserver sets it before validating
     obj["spec"].update(spec)
     return obj
 
 
 def deployment() -> dict:
-    return yaml.safe_load(DEPLOYMENT)
+    obj = yaml.safe_load(SEED_DEPLOYMENT)
+    obj["metadata"]["namespace"] = "default"
+    return obj
 
 
 # ---- the seed manifests ---------------------------------------------------------------------------------
