@@ -16,9 +16,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from cluster import runtime
 from cluster.models import Sandbox
-from cluster.sim import errors
+from cluster.sim.apimachinery import errors
+from cluster.sim.apimachinery.kinds import KINDS
 from cluster.sim.cluster import Cluster
-from cluster.sim.kinds import KINDS
 from cluster.ticker import Ticker, speed_number
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ def reset(name: str) -> runtime.Outcome:
 
 def kubectl_module() -> Any:
     try:
-        return importlib.import_module("cluster.sim.kubectl")
+        return importlib.import_module("cluster.sim.kubectl.cmd")
     except ModuleNotFoundError as err:
         raise CommandError("the built-in kubectl is not available on this server") from err
 
@@ -464,7 +464,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.done(frame, f"deployment.apps/{name} scaled\n")
 
     async def on_traffic(self, frame: dict[str, Any]) -> None:
-        from cluster import traffic
+        from cluster.sim.network import traffic
 
         source = text_field(frame, "from", limit=300)
         url = text_field(frame, "url", limit=2048)
@@ -496,7 +496,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.done(frame, "sandbox reset\n")
 
     async def on_why(self, frame: dict[str, Any]) -> None:
-        from cluster.why import why
+        from cluster.sim.network.why import why
 
         namespace = text_field(frame, "namespace", limit=253, default="default")
         name = text_field(frame, "name", limit=253)

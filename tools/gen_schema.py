@@ -1,4 +1,4 @@
-"""Write cluster/sim/data/schema.json: the Go field types of the simulated kinds, from Kubernetes 1.32's OpenAPI.
+"""Write cluster/sim/apiserver/schema.json: the Go field types of the simulated kinds, from Kubernetes 1.32's OpenAPI.
 
 Development tool only. Needs `pip install kubernetes-validate` (it ships the v1.32.0 schemas offline);
 the engine reads the generated file with the standard library.
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = "v1.32.0"
-OUT = Path(__file__).resolve().parents[1] / "cluster" / "sim" / "data" / "schema.json"
+OUT = Path(__file__).resolve().parents[1] / "cluster" / "sim" / "apiserver" / "schema.json"
 
 ROOTS = {
     "Pod": "io.k8s.api.core.v1.Pod",

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from cluster.sim.apimachinery.kinds import KINDS
+from cluster.sim.apiserver.store import matches
 from cluster.sim.cluster import Cluster
-from cluster.sim.kinds import KINDS
-from cluster.sim.store import matches
 
 DEFAULT_TRAFFIC_COUNT = 20
 TRAFFIC_RESULTS = ("answered", "refused", "timeout")
@@ -381,7 +381,7 @@ def traffic_answered_by(cluster: Cluster, params: dict[str, Any]) -> Finding:
     source, problem = _source(cluster, params, ns)
     if problem:
         return Finding(False, problem)
-    from cluster.traffic import TrafficError, client_for
+    from cluster.sim.network.traffic import TrafficError, client_for
 
     try:
         client = client_for(cluster, source, ns)

@@ -12,7 +12,7 @@ import yaml
 from django.db import transaction
 
 from cluster.sim.cluster import Cluster, Settings
-from cluster.sim.manifests import load_manifests, resolve_kind
+from cluster.sim.manifests.loader import load_manifests, resolve_kind
 from tutorial.checks import validate_params
 from tutorial.models import (
     Check,
@@ -183,7 +183,7 @@ def run_line(cluster: Cluster, line: str) -> str:
 
 def send_traffic(cluster: Cluster, move: dict[str, Any]) -> None:
     """A reference solution's request, sent as the Traffic panel sends it (URL placeholders as in checks)."""
-    from cluster.traffic import send
+    from cluster.sim.network.traffic import send
     from tutorial.checks import fill_url
 
     url, problem = fill_url(cluster, move["url"])

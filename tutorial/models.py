@@ -243,7 +243,7 @@ def validate_solution(value: Any) -> list[str]:
 
 def manifest_problem(text: str, *, allow_removed: bool = False) -> str:
     """Why a manifest text cannot be applied as it stands ('' when it reads fine)."""
-    from cluster.sim.manifests import ManifestError, check_type_meta, load_manifests, resolve_kind
+    from cluster.sim.manifests.loader import ManifestError, check_type_meta, load_manifests, resolve_kind
 
     try:
         for doc in load_manifests(text):

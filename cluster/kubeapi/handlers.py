@@ -23,11 +23,12 @@ from cluster import runtime
 from cluster.kubeapi import discovery, openapi, protobuf, tables
 from cluster.kubeapi.selectors import Selector, parse_field_selector, parse_label_selector
 from cluster.models import Sandbox
-from cluster.sim import errors, printers
+from cluster.sim.apimachinery import errors
+from cluster.sim.apimachinery.kinds import KINDS, Kind
+from cluster.sim.apiserver.merge import apply_json_patch, json_merge_patch, strategic_merge_patch
+from cluster.sim.apiserver.store import clone
 from cluster.sim.cluster import Cluster
-from cluster.sim.kinds import KINDS, Kind
-from cluster.sim.merge import apply_json_patch, json_merge_patch, strategic_merge_patch
-from cluster.sim.store import clone
+from cluster.sim.kubectl import printers
 
 Obj = dict[str, Any]
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cluster.sim import errors
+from cluster.sim.apimachinery import errors
 
 Obj = dict[str, Any]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cluster.sim import printers
-from cluster.sim.store import clone
+from cluster.sim.apiserver.store import clone
+from cluster.sim.kubectl import printers
 
 Obj = dict[str, Any]
 

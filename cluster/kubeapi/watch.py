@@ -29,9 +29,9 @@ from cluster.kubeapi.handlers import (
 )
 from cluster.kubeapi.selectors import FieldTerm, Selector
 from cluster.models import Sandbox
-from cluster.sim import errors
-from cluster.sim.kinds import Kind
-from cluster.sim.store import clone
+from cluster.sim.apimachinery import errors
+from cluster.sim.apimachinery.kinds import Kind
+from cluster.sim.apiserver.store import clone
 
 Obj = dict[str, Any]
 

@@ -8,11 +8,11 @@ from dataclasses import asdict, dataclass, field
 from random import Random
 from typing import Any
 
-from cluster.sim.allocators import NodePortRange, ServiceIPRange, pod_cidr
+from cluster.sim.apimachinery.timeutil import rfc3339
+from cluster.sim.apiserver.allocators import NodePortRange, ServiceIPRange, pod_cidr
+from cluster.sim.apiserver.store import Obj, Store
 from cluster.sim.clock import Clock
-from cluster.sim.events import Recorder
-from cluster.sim.store import Obj, Store
-from cluster.sim.timeutil import rfc3339
+from cluster.sim.controllers.recorder import Recorder
 
 SNAPSHOT_VERSION = 1
 KUBERNETES_VERSION = "v1.32.4"
@@ -85,7 +85,7 @@ class Cluster:
         self.service_ips = ServiceIPRange(settings.service_cidr)
         self.node_ports = NodePortRange()
         self._until = now
-        from cluster.sim.apiserver import ApiServer
+        from cluster.sim.apiserver.server import ApiServer
         from cluster.sim.controllers import build_controllers
 
         self.api = ApiServer(self)
@@ -228,8 +228,8 @@ class Cluster:
     def preview_network(self) -> Any:
         """kube-proxy over this cluster that routes without changing it: its own copy of the randomness and the
         session affinity, so checks can ask "what would happen" and the cluster's next choices stay the same."""
-        from cluster.sim.images import Catalog
-        from cluster.sim.network import Network, ProxyState
+        from cluster.sim.images.catalog import Catalog
+        from cluster.sim.network.kubeproxy import Network, ProxyState
 
         rng = Random()
         rng.setstate(self.rng.getstate())
@@ -241,8 +241,8 @@ class Cluster:
     @property
     def network(self) -> Any:
         if self._network is None:
-            from cluster.sim.images import Catalog
-            from cluster.sim.network import Network, ProxyState
+            from cluster.sim.images.catalog import Catalog
+            from cluster.sim.network.kubeproxy import Network, ProxyState
 
             self._network = Network(
                 self.store, Catalog(self.settings.images), ProxyState.from_dict(self._proxy_state),

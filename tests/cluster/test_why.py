@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from cluster.sim import errors
-from cluster.why import why
+from cluster.sim.apimachinery import errors
+from cluster.sim.network.why import why
 from tests.sim.factories import deployment, pod, pods, seed_cluster, service
 
 

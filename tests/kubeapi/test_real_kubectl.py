@@ -11,7 +11,7 @@ import yaml
 from cluster import runtime
 from cluster.models import SandboxChange
 from cluster.sim import kubectl as builtin
-from cluster.sim.kinds import KINDS
+from cluster.sim.apimachinery.kinds import KINDS
 
 pytestmark = [pytest.mark.kubectl]
 

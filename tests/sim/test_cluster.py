@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from cluster.sim import errors
+from cluster.sim.apimachinery import errors
 from cluster.sim.cluster import Cluster
 from tests.sim.factories import NOW, cluster, deployment, pod, pods, ready_ips, seed_cluster, service
 

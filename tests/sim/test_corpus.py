@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cluster.sim.manifests import ManifestError, load_manifests, resolve_kind
-from cluster.sim.printers import pod_status
+from cluster.sim.kubectl.printers import pod_status
+from cluster.sim.manifests.loader import ManifestError, load_manifests, resolve_kind
 from tests.sim.factories import cluster
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "k8s-docs-examples"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cluster.sim.manifests import ManifestError, check_type_meta, load_manifests, resolve_kind
+from cluster.sim.manifests.loader import ManifestError, check_type_meta, load_manifests, resolve_kind
 
 # The corpus lives beside the repository: /work/main/tests/sim -> /work/shared/corpus.
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "k8s-docs-examples"

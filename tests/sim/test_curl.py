@@ -2,7 +2,7 @@
 
 import pytest
 
-from cluster.sim.curl import METER_HEADER, UsageError, parse_http_client, render, run_in_pod
+from cluster.sim.kubectl.curl import METER_HEADER, UsageError, parse_http_client, render, run_in_pod
 from tests.sim.test_network import (
     CLIENT,
     HTTPD_PAGE,
@@ -140,7 +140,7 @@ def test_unsupported_flags_get_a_clear_message(argv, message):
 
 
 def test_run_in_pod_routes_prints_and_shows_the_request_on_the_diagram():
-    from cluster.sim.network import Client
+    from cluster.sim.network.kubeproxy import Client
     from tests.sim.factories import NOW, seed_cluster
 
     c = seed_cluster()

@@ -3,8 +3,8 @@
 import pytest
 import yaml
 
-from cluster.sim.decoding import decode, go_type_name, schema
-from cluster.sim.errors import ApiError
+from cluster.sim.apimachinery.errors import ApiError
+from cluster.sim.apiserver.decoding import decode, go_type_name, schema
 from tests.seed import SEED_SERVICE
 
 

@@ -4,7 +4,7 @@ import random
 
 import yaml
 
-from cluster.sim.defaults import admit_pod, apply_defaults, image_tag
+from cluster.sim.apiserver.defaults import admit_pod, apply_defaults, image_tag
 from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
 
 DEPLOYMENT = SEED_DEPLOYMENT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cluster.sim.describe import describe, describe_probe
+from cluster.sim.kubectl.describe import describe, describe_probe
 from tests.sim.test_printers import NOW, RS, FakeReader, cluster, one
 
 DESCRIBES = [

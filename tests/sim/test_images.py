@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cluster.sim.images import FOREVER, GENERIC, Catalog, ImageBehavior, PullFailure, parse_reference
+from cluster.sim.images.catalog import FOREVER, GENERIC, Catalog, ImageBehavior, PullFailure, parse_reference
 
 CATALOG = Catalog()
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "k8s-docs-examples"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cluster.sim.jsonpath import JSONPathError, execute
-from cluster.sim.printers import as_list
+from cluster.sim.kubectl.jsonpath import JSONPathError, execute
+from cluster.sim.kubectl.printers import as_list
 from tests.sim.test_printers import of_kind, one
 
 

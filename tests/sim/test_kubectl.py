@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from cluster.sim import kubectl
-from cluster.sim.kubectl import MemoryFiles, Result
-from cluster.sim.timeutil import rfc3339
+from cluster.sim.apimachinery.timeutil import rfc3339
+from cluster.sim.kubectl.cmd import MemoryFiles, Result
 from tests.seed import SEED_DEPLOYMENT_V1BETA1, SEED_SERVICE
 from tests.sim.factories import NOW, cluster, deployment, pod, service
 

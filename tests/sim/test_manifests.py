@@ -9,7 +9,7 @@ import time
 import pytest
 import yaml
 
-from cluster.sim.manifests import Limits, ManifestError, check_type_meta, load_manifests, resolve_kind
+from cluster.sim.manifests.loader import Limits, ManifestError, check_type_meta, load_manifests, resolve_kind
 
 POD_HEAD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
 PARSE = "error parsing web.yaml: error converting YAML to JSON: yaml: "

@@ -3,8 +3,8 @@
 import random
 from typing import Any
 
-from cluster.sim.images import Catalog
-from cluster.sim.network import (
+from cluster.sim.images.catalog import Catalog
+from cluster.sim.network.kubeproxy import (
     Client,
     Network,
     ProxyState,

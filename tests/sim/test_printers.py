@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from cluster.sim.printers import (
+from cluster.sim.apimachinery.timeutil import parse_rfc3339
+from cluster.sim.kubectl.printers import (
     get_output,
     name_of,
     no_resources_message,
@@ -18,7 +19,6 @@ from cluster.sim.printers import (
     table,
     to_yaml,
 )
-from cluster.sim.timeutil import parse_rfc3339
 
 NOW = parse_rfc3339("2026-11-24T10:30:00Z")
 DEPLOYED = "2026-11-24T10:00:00Z"

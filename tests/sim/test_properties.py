@@ -8,7 +8,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cluster.sim import errors
+from cluster.sim.apimachinery import errors
 from cluster.sim.controllers.podutil import is_active, is_ready
 from tests.sim.factories import cluster, deployment, service
 

@@ -4,9 +4,14 @@ import copy
 
 import yaml
 
-from cluster.sim.decoding import decode
-from cluster.sim.defaults import apply_defaults
-from cluster.sim.validation import kubectl_invalid_text, validate_create, validate_update, validation_error
+from cluster.sim.apiserver.decoding import decode
+from cluster.sim.apiserver.defaults import apply_defaults
+from cluster.sim.apiserver.validation import (
+    kubectl_invalid_text,
+    validate_create,
+    validate_update,
+    validation_error,
+)
 from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
 
 DNS1123_LABEL = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "

@@ -80,7 +80,7 @@ class Command(BaseCommand):
             out(f"{replicas:,} replicas settled: {seconds:.2f} CPU s (target <= {target})")
 
         c = seed()
-        from cluster.sim.network import Client
+        from cluster.sim.network.kubeproxy import Client
 
         pod = c.store.list("Pod", "default", {"run": "httpd"})[0]
         client = Client("pod", pod["metadata"]["name"], pod["status"]["podIP"], pod["spec"]["nodeName"])

@@ -13,7 +13,7 @@ def build_controllers(cluster: Cluster) -> list[Controller]:
     from cluster.sim.controllers.endpoints import EndpointsController
     from cluster.sim.controllers.endpointslice import EndpointSliceController
     from cluster.sim.controllers.garbagecollector import GarbageCollector
-    from cluster.sim.controllers.kubelet import Kubelet
+    from cluster.sim.controllers.kubelet.kubelet import Kubelet
     from cluster.sim.controllers.replicaset import ReplicaSetController
     from cluster.sim.controllers.rootcacertpublisher import RootCACertPublisher
     from cluster.sim.controllers.scheduler import Scheduler

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from cluster.sim import errors
+from cluster.sim.apimachinery import errors
+from cluster.sim.apimachinery.timeutil import parse_rfc3339
+from cluster.sim.apiserver.store import Obj, clone
 from cluster.sim.cluster import Controller
 from cluster.sim.controllers import deploymentutil as du
 from cluster.sim.controllers.podutil import controller_ref, is_active, owner_ref, selector_matches
-from cluster.sim.store import Obj, clone
-from cluster.sim.timeutil import parse_rfc3339
 
 COMPONENT = "deployment-controller"
 

@@ -6,7 +6,7 @@ import json
 import math
 from typing import Any
 
-from cluster.sim.store import Obj
+from cluster.sim.apiserver.store import Obj
 
 REVISION = "deployment.kubernetes.io/revision"
 DESIRED_REPLICAS = "deployment.kubernetes.io/desired-replicas"

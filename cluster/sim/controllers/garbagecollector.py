@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from cluster.sim.apiserver.store import Obj
 from cluster.sim.cluster import Controller
-from cluster.sim.store import Obj
 
 
 class GarbageCollector(Controller):

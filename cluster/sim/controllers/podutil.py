@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cluster.sim.store import Obj
-from cluster.sim.timeutil import parse_rfc3339
+from cluster.sim.apimachinery.timeutil import parse_rfc3339
+from cluster.sim.apiserver.store import Obj
 
 
 def controller_ref(obj: Obj) -> dict[str, Any] | None:

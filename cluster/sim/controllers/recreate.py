@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cluster.sim.store import Obj
+from cluster.sim.apiserver.store import Obj
 
 if TYPE_CHECKING:
     from cluster.sim.controllers.deployment import DeploymentController

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from cluster.sim.apimachinery.timeutil import parse_rfc3339
+from cluster.sim.apiserver.store import Obj, clone
 from cluster.sim.cluster import Controller
 from cluster.sim.controllers.podutil import (
     controller_ref,
@@ -15,8 +17,6 @@ from cluster.sim.controllers.podutil import (
     ready_since,
     selector_matches,
 )
-from cluster.sim.store import Obj, clone
-from cluster.sim.timeutil import parse_rfc3339
 
 BURST_REPLICAS = 500  # creations or deletions per sync
 COMPONENT = "replicaset-controller"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cluster.sim.apiserver.store import Obj
 from cluster.sim.controllers import deploymentutil as du
-from cluster.sim.store import Obj
 
 if TYPE_CHECKING:
     from cluster.sim.controllers.deployment import DeploymentController

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cluster.sim.apiserver.store import Obj, clone
 from cluster.sim.cluster import Controller
 from cluster.sim.controllers.podutil import controller_ref
-from cluster.sim.store import Obj, clone
 
 COMPONENT = "default-scheduler"
 RETRY_UNSCHEDULABLE = ("", "*retry*")

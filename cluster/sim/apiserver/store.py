@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
-from cluster.sim import errors
-from cluster.sim.kinds import KINDS
-from cluster.sim.timeutil import rfc3339
+from cluster.sim.apimachinery import errors
+from cluster.sim.apimachinery.kinds import KINDS
+from cluster.sim.apimachinery.timeutil import rfc3339
 
 Obj = dict[str, Any]
 ObjList = list[Obj]  # `Store.list` shadows the builtin inside the class

@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from cluster.sim import errors
-from cluster.sim.kinds import KINDS, Kind
-from cluster.sim.merge import apply_json_patch, json_merge_patch, strategic_merge_patch, three_way_merge
-from cluster.sim.store import Obj, clone
+from cluster.sim.apimachinery import errors
+from cluster.sim.apimachinery.kinds import KINDS, Kind
+from cluster.sim.apiserver.merge import (
+    apply_json_patch,
+    json_merge_patch,
+    strategic_merge_patch,
+    three_way_merge,
+)
+from cluster.sim.apiserver.store import Obj, clone
 
 if TYPE_CHECKING:
+    from cluster.sim.apiserver.store import Store
     from cluster.sim.cluster import Cluster
-    from cluster.sim.store import Store
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 READ_ONLY_META = ("uid", "resourceVersion", "creationTimestamp", "generation", "deletionTimestamp",
@@ -41,7 +46,7 @@ class ApiServer:
     def create(self, obj: Obj, *, namespace: str | None = None, dry_run: bool = False, strict: bool = True,
                trusted: bool = False) -> Obj:
         """POST. `trusted` is for controllers creating from an already validated template: no decode or validation."""
-        from cluster.sim import decoding, defaults, validation
+        from cluster.sim.apiserver import decoding, defaults, validation
 
         kind = kind_of(obj)
         if not trusted:
@@ -93,7 +98,7 @@ class ApiServer:
     def update(self, obj: Obj, *, namespace: str | None = None, dry_run: bool = False,
                strict: bool = True, subresource: str = "") -> Obj:
         """PUT: replace the object; a stale resourceVersion is a Conflict."""
-        from cluster.sim import decoding, defaults, validation
+        from cluster.sim.apiserver import decoding, defaults, validation
 
         kind = kind_of(obj)
         obj = clone(obj)
@@ -220,7 +225,7 @@ class ApiServer:
         if meta.get("deletionTimestamp") and grace >= meta.get("deletionGracePeriodSeconds", grace):
             return pod  # a second delete may only shorten the grace period
         updated = clone(pod)
-        from cluster.sim.timeutil import rfc3339
+        from cluster.sim.apimachinery.timeutil import rfc3339
 
         updated["metadata"]["deletionTimestamp"] = rfc3339(self.cluster.now + grace)
         updated["metadata"]["deletionGracePeriodSeconds"] = grace

@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from cluster.sim.timeutil import parse_rfc3339
+from cluster.sim.apimachinery.timeutil import parse_rfc3339
 
 FOREVER = float("inf")
 # Body placeholders filled per request; lesson entries may use them too.

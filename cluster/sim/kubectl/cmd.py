@@ -10,14 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cluster.sim import kubectl_apply as apply_cmds
-from cluster.sim import kubectl_exec as exec_cmds
-from cluster.sim import kubectl_get as get_cmds
-from cluster.sim import kubectl_workloads as workload_cmds
-from cluster.sim.errors import ApiError
-from cluster.sim.kinds import KINDS
-from cluster.sim.kubectl_flags import Flag, Parsed, UsageError, parse
-from cluster.sim.kubectl_session import (
+from cluster.sim.apimachinery.errors import ApiError
+from cluster.sim.apimachinery.kinds import KINDS
+from cluster.sim.kubectl import apply as apply_cmds
+from cluster.sim.kubectl import exec as exec_cmds
+from cluster.sim.kubectl import get as get_cmds
+from cluster.sim.kubectl import workloads as workload_cmds
+from cluster.sim.kubectl.flags import Flag, Parsed, UsageError, parse
+from cluster.sim.kubectl.session import (
     FileSource,
     KubectlError,
     LocalFiles,
@@ -25,7 +25,7 @@ from cluster.sim.kubectl_session import (
     Session,
     single_error_text,
 )
-from cluster.sim.tabwriter import TabWriter
+from cluster.sim.kubectl.tabwriter import TabWriter
 
 if TYPE_CHECKING:
     from cluster.sim.cluster import Cluster

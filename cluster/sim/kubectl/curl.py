@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cluster.sim.network import Client, parse_url
+from cluster.sim.network.kubeproxy import Client, parse_url
 
 CURL_VERSION = "8.11.1"
 KERNEL_CONNECT_TIMEOUT_MS = 134117  # tcp_syn_retries=6: the kernel gives up after about two minutes

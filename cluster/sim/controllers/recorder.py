@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cluster.sim.kinds import KINDS
-from cluster.sim.store import Obj
-from cluster.sim.timeutil import rfc3339
+from cluster.sim.apimachinery.kinds import KINDS
+from cluster.sim.apimachinery.timeutil import rfc3339
+from cluster.sim.apiserver.store import Obj
 
 if TYPE_CHECKING:
     from cluster.sim.cluster import Cluster

@@ -10,9 +10,9 @@ import hashlib
 import math
 from typing import Any
 
-from cluster.sim.allocators import host_local_next
+from cluster.sim.apiserver.allocators import host_local_next
+from cluster.sim.apiserver.store import Obj, clone
 from cluster.sim.cluster import Controller
-from cluster.sim.store import Obj, clone
 
 COMPONENT = "kubelet"
 STAGE_SECONDS = {
@@ -58,7 +58,7 @@ class Kubelet(Controller):
     @property
     def catalog(self) -> Any:
         if self._catalog is None:
-            from cluster.sim.images import Catalog
+            from cluster.sim.images.catalog import Catalog
 
             self._catalog = Catalog(self.cluster.settings.images)
         return self._catalog
@@ -285,7 +285,7 @@ class Kubelet(Controller):
         container = self._container(pod, index)
         image = container.get("image", "")
         behavior = self.catalog.resolve(image)
-        from cluster.sim.images import PullFailure
+        from cluster.sim.images.catalog import PullFailure
 
         if isinstance(behavior, PullFailure):
             if behavior.reason == "InvalidImageName":
@@ -326,7 +326,7 @@ class Kubelet(Controller):
     def _step_pull_failed(self, pod: Obj, index: int) -> None:
         container = self._container(pod, index)
         image = container.get("image", "")
-        from cluster.sim.images import PullFailure
+        from cluster.sim.images.catalog import PullFailure
 
         failure = self.catalog.resolve(image)
         if not isinstance(failure, PullFailure):
@@ -615,7 +615,7 @@ class Kubelet(Controller):
     def _can_change(self, container: dict[str, Any]) -> bool:
         """Whether a probe's answer may change with time alone (agnhost liveness, a script that removes a file)."""
         behavior = self.catalog.resolve(container.get("image", ""))
-        from cluster.sim.images import PullFailure
+        from cluster.sim.images.catalog import PullFailure
 
         if isinstance(behavior, PullFailure):
             return False
@@ -628,7 +628,7 @@ class Kubelet(Controller):
 
     def _stop_seconds(self, container: dict[str, Any]) -> float:
         behavior = self.catalog.resolve(container.get("image", ""))
-        from cluster.sim.images import PullFailure
+        from cluster.sim.images.catalog import PullFailure
 
         if isinstance(behavior, PullFailure):
             return 0.0

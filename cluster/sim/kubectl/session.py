@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cluster.sim import errors
-from cluster.sim.errors import ApiError
-from cluster.sim.kinds import KINDS, Kind
+from cluster.sim.apimachinery import errors
+from cluster.sim.apimachinery.errors import ApiError
+from cluster.sim.apimachinery.kinds import KINDS, Kind
 
 if TYPE_CHECKING:
     from cluster.sim.cluster import Cluster
@@ -141,7 +141,7 @@ def single_error_text(err: ErrorItem) -> str:
     if isinstance(err, str):
         return err if err.startswith("error: ") else "error: " + err
     if err.reason == "Invalid":
-        from cluster.sim.validation import kubectl_invalid_text
+        from cluster.sim.apiserver.validation import kubectl_invalid_text
 
         return kubectl_invalid_text(err) if err.details else err.message
     return standard_message(err)
@@ -179,7 +179,7 @@ ALL_KINDS_ORDER = ("Pod", "Service", "Deployment", "ReplicaSet")
 
 
 def resolve_type(text: str) -> Kind:
-    from cluster.sim.kinds import resolve_resource
+    from cluster.sim.apimachinery.kinds import resolve_resource
 
     kind = resolve_resource(text)
     if kind is None:

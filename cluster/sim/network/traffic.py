@@ -16,7 +16,7 @@ class TrafficError(Exception):
 
 def client_for(cluster: Cluster, source: str, namespace: str = "default") -> Any:
     """`pod/NAME`, `node/NAME` or `outside` as a network Client."""
-    from cluster.sim.network import Client
+    from cluster.sim.network.kubeproxy import Client
 
     if source == "outside":
         return Client("outside", "outside", OUTSIDE_IP, "")

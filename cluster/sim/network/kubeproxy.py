@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from cluster.sim.images import Catalog, PullFailure
+from cluster.sim.images.catalog import Catalog, PullFailure
 
 Obj = dict[str, Any]
 DEFAULT_AFFINITY_SECONDS = 10800  # v1.DefaultClientIPServiceAffinitySeconds

@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from cluster.sim.printers import (
+from cluster.sim.apimachinery.timeutil import age, parse_rfc3339, rfc1123z
+from cluster.sim.kubectl.printers import (
     Obj,
     Reader,
     format_label_selector,
@@ -15,8 +16,7 @@ from cluster.sim.printers import (
     node_roles,
     selector_string,
 )
-from cluster.sim.tabwriter import TabWriter
-from cluster.sim.timeutil import age, parse_rfc3339, rfc1123z
+from cluster.sim.kubectl.tabwriter import TabWriter
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 MAX_ANNOTATION_LEN = 140

@@ -6,11 +6,11 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from cluster.sim.errors import ApiError, bad_request
-from cluster.sim.kinds import KINDS
-from cluster.sim.kubectl_flags import Parsed, parse_duration
-from cluster.sim.kubectl_session import KubectlError, Obj, Session, errors_text, not_found, resolve_targets
-from cluster.sim.timeutil import parse_rfc3339
+from cluster.sim.apimachinery.errors import ApiError, bad_request
+from cluster.sim.apimachinery.kinds import KINDS
+from cluster.sim.apimachinery.timeutil import parse_rfc3339
+from cluster.sim.kubectl.flags import Parsed, parse_duration
+from cluster.sim.kubectl.session import KubectlError, Obj, Session, errors_text, not_found, resolve_targets
 
 CLIENT_COMMANDS = ("curl", "wget")
 CLIENT_POD = "client"
@@ -23,7 +23,7 @@ BUSYBOX_IMAGES = ("docker.io/library/busybox", "docker.io/library/alpine")
 
 
 def _catalog(s: Session) -> Any:
-    from cluster.sim.images import Catalog
+    from cluster.sim.images.catalog import Catalog
 
     return Catalog(s.cluster.settings.images)
 
@@ -496,7 +496,7 @@ def nslookup(s: Session, pod: Obj, args: list[str]) -> int:
 
 def http_request(s: Session, pod: Obj, argv: list[str]) -> int:
     """curl/wget from inside a pod: routed by kube-proxy's model, printed as the tool prints it."""
-    from cluster.sim.network import Client
+    from cluster.sim.network.kubeproxy import Client
 
     meta = pod["metadata"]
     status = pod.get("status") or {}
@@ -505,7 +505,7 @@ def http_request(s: Session, pod: Obj, argv: list[str]) -> int:
     try:
         import importlib
 
-        curl: Any = importlib.import_module("cluster.sim.curl")
+        curl: Any = importlib.import_module("cluster.sim.kubectl.curl")
     except ImportError:
         curl = None
     s.changed = True
@@ -547,7 +547,7 @@ def _plain_http(s: Session, client: Any, argv: list[str]) -> int:
         return 2 if tool == "curl" else 1
     event = s.cluster.network.route(client, url, s.now)
     s.cluster.record_traffic([event])
-    from cluster.sim.network import parse_url
+    from cluster.sim.network.kubeproxy import parse_url
 
     _, host, port, _ = parse_url(url)
     port = port or 80

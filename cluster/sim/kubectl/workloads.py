@@ -6,13 +6,15 @@ import json
 import re
 from typing import Any
 
-from cluster.sim import printers
+from cluster.sim.apimachinery.errors import ApiError
+from cluster.sim.apimachinery.kinds import Kind
+from cluster.sim.apimachinery.timeutil import rfc3339
+from cluster.sim.apiserver.store import clone
 from cluster.sim.controllers import deploymentutil as du
-from cluster.sim.errors import ApiError
-from cluster.sim.kinds import Kind
-from cluster.sim.kubectl_apply import create_object, objects_from_files
-from cluster.sim.kubectl_flags import Parsed, UsageError, parse_duration
-from cluster.sim.kubectl_session import (
+from cluster.sim.kubectl import printers
+from cluster.sim.kubectl.apply import create_object, objects_from_files
+from cluster.sim.kubectl.flags import Parsed, UsageError, parse_duration
+from cluster.sim.kubectl.session import (
     NO_RESOURCES_GIVEN,
     ErrorItem,
     KubectlError,
@@ -22,8 +24,6 @@ from cluster.sim.kubectl_session import (
     not_found,
     resolve_targets,
 )
-from cluster.sim.store import clone
-from cluster.sim.timeutil import rfc3339
 
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
 CHANGE_CAUSE = "kubernetes.io/change-cause"
@@ -35,7 +35,7 @@ ANNOTATIONS_TO_SKIP = ("kubectl.kubernetes.io/last-applied-configuration", du.RE
 
 def _objects(s: Session, p: Parsed, *, allow_selector: bool = True) -> list[tuple[Kind, Obj]]:
     """The objects named by TYPE NAME, TYPE/NAME, -f or -l, each fetched (NotFound raised as kubectl prints it)."""
-    from cluster.sim.kubectl_get import list_objects
+    from cluster.sim.kubectl.get import list_objects
 
     found: list[tuple[Kind, Obj]] = []
     if p.values.get("filename"):
@@ -210,7 +210,7 @@ def rollout_history(s: Session, p: Parsed) -> int:
         if revision > 0:
             if revision not in history:
                 raise KubectlError("error: unable to find the specified revision")
-            from cluster.sim.describe import _pod_template, _Writer
+            from cluster.sim.kubectl.describe import _pod_template, _Writer
 
             w = _Writer()
             _pod_template(w, history[revision])
@@ -219,7 +219,7 @@ def rollout_history(s: Session, p: Parsed) -> int:
         if not history:
             s.write(f"{kind.type_name}/{d['metadata']['name']} \nNo rollout history found.\n")
             continue
-        from cluster.sim.tabwriter import TabWriter
+        from cluster.sim.kubectl.tabwriter import TabWriter
 
         out = TabWriter(0, 8, 2)
         out.write("REVISION\tCHANGE-CAUSE\n")
@@ -642,7 +642,7 @@ def cmd_run(s: Session, p: Parsed) -> int:
                            "(--attach, --stdin, or --tty)")
     p.values["output"] = ""
     _create_quietly(s, pod)
-    from cluster.sim.kubectl_exec import run_attached
+    from cluster.sim.kubectl.exec import run_attached
 
     return run_attached(s, p, name, extra)
 

@@ -10,10 +10,10 @@ from typing import Any, Protocol
 
 import yaml
 
-from cluster.sim import jsonpath
-from cluster.sim.kinds import KINDS
-from cluster.sim.tabwriter import TabWriter
-from cluster.sim.timeutil import age
+from cluster.sim.apimachinery.kinds import KINDS
+from cluster.sim.apimachinery.timeutil import age
+from cluster.sim.kubectl import jsonpath
+from cluster.sim.kubectl.tabwriter import TabWriter
 
 Obj = dict[str, Any]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cluster.sim import errors
-from cluster.sim.store import clone
+from cluster.sim.apimachinery import errors
+from cluster.sim.apiserver.store import clone
 
 # patchMergeKey of the list fields Podium's kinds have (k8s.io/api struct tags).
 MERGE_KEYS = {

@@ -8,12 +8,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from cluster.sim import printers
-from cluster.sim.apiserver import LAST_APPLIED, last_applied_configuration
-from cluster.sim.errors import ApiError
-from cluster.sim.kinds import KINDS, Kind
-from cluster.sim.kubectl_flags import Parsed, UsageError, parse_duration
-from cluster.sim.kubectl_session import (
+from cluster.sim.apimachinery.errors import ApiError
+from cluster.sim.apimachinery.kinds import KINDS, Kind
+from cluster.sim.apiserver.server import LAST_APPLIED, last_applied_configuration
+from cluster.sim.apiserver.store import clone
+from cluster.sim.kubectl import printers
+from cluster.sim.kubectl.flags import Parsed, UsageError, parse_duration
+from cluster.sim.kubectl.session import (
     NO_RESOURCES_GIVEN,
     ErrorItem,
     KubectlError,
@@ -25,8 +26,7 @@ from cluster.sim.kubectl_session import (
     resolve_targets,
     with_source,
 )
-from cluster.sim.manifests import Document, ManifestError, load_manifests, resolve_kind
-from cluster.sim.store import clone
+from cluster.sim.manifests.loader import Document, ManifestError, load_manifests, resolve_kind
 
 MANIFEST_EXTENSIONS = (".json", ".yaml", ".yml")
 
@@ -536,7 +536,7 @@ def cmd_delete(s: Session, p: Parsed) -> int:
 
 
 def _delete_targets(s: Session, p: Parsed, selecting: bool) -> list[tuple[Kind, str, Any]]:
-    from cluster.sim.kubectl_get import list_objects
+    from cluster.sim.kubectl.get import list_objects
 
     if p["filename"]:
         if p.args:

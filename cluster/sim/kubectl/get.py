@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from cluster.sim import describe as describers
-from cluster.sim import jsonpath, printers
-from cluster.sim.kinds import Kind
-from cluster.sim.kubectl_flags import Parsed
-from cluster.sim.kubectl_session import (
+from cluster.sim.apimachinery.kinds import Kind
+from cluster.sim.kubectl import describe as describers
+from cluster.sim.kubectl import jsonpath, printers
+from cluster.sim.kubectl.flags import Parsed
+from cluster.sim.kubectl.session import (
     ErrorItem,
     KubectlError,
     Obj,
@@ -231,7 +231,7 @@ def cmd_get(s: Session, p: Parsed) -> int:
             "a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help "
             "and examples")
     if p["filename"]:
-        from cluster.sim.kubectl_apply import objects_from_files
+        from cluster.sim.kubectl.apply import objects_from_files
 
         targets = _targets_from_files(s, p, objects_from_files)
     else:
@@ -262,7 +262,7 @@ def cmd_get(s: Session, p: Parsed) -> int:
 
 
 def _targets_from_files(s: Session, p: Parsed, loader: Any) -> Targets:
-    from cluster.sim.kubectl_session import Target
+    from cluster.sim.kubectl.session import Target
 
     items: list[Target] = []
     for doc, kind in loader(s, p["filename"], p["recursive"]):
@@ -316,7 +316,7 @@ def cmd_describe(s: Session, p: Parsed) -> int:
             "supported resources.\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help "
             "and examples")
     if p["filename"]:
-        from cluster.sim.kubectl_apply import objects_from_files
+        from cluster.sim.kubectl.apply import objects_from_files
 
         targets = _targets_from_files(s, p, objects_from_files)
     else:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from cluster.sim import errors
+from cluster.sim.apimachinery import errors
+from cluster.sim.apiserver.store import Obj
 from cluster.sim.cluster import Cluster
 from cluster.sim.controllers.endpoints import find_port, ip_key
 from cluster.sim.controllers.podutil import condition, is_ready, is_terminating
-from cluster.sim.store import Obj
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 

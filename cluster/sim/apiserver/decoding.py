@@ -11,9 +11,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cluster.sim import errors
+from cluster.sim.apimachinery import errors
 
-SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
 
 QUANTITY_FORMAT_ERROR = (
     "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
@@ -27,7 +27,7 @@ _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 @cache
 def schema() -> dict[str, Any]:
-    """The generated Go type schema (cluster/sim/data/schema.json), loaded once."""
+    """The generated Go type schema (cluster/sim/apiserver/schema.json), loaded once."""
     loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text())
     return loaded
 

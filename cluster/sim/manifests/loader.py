@@ -23,9 +23,9 @@ import yaml
 from yaml.error import Mark, MarkedYAMLError
 from yaml.scanner import ScannerError
 
-from cluster.sim import kinds
-from cluster.sim.decoding import json_kind
-from cluster.sim.kinds import Kind
+from cluster.sim.apimachinery import kinds
+from cluster.sim.apimachinery.kinds import Kind
+from cluster.sim.apiserver.decoding import json_kind
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -13,10 +13,10 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from cluster.sim import errors
-from cluster.sim.defaults import externally_accessible
-from cluster.sim.errors import FieldError, GoValue
-from cluster.sim.kinds import KINDS
+from cluster.sim.apimachinery import errors
+from cluster.sim.apimachinery.errors import FieldError, GoValue
+from cluster.sim.apimachinery.kinds import KINDS
+from cluster.sim.apiserver.defaults import externally_accessible
 
 Obj = dict[str, Any]
 Errs = list[FieldError]
