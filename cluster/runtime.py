@@ -13,7 +13,8 @@ from typing import Any
 from django.db import transaction
 
 from cluster.models import Sandbox, SandboxChange
-from cluster.sim.cluster import Cluster, Settings
+from cluster.sim.cluster import Cluster
+from cluster.sim.settings import Settings
 
 CHANGE_LOG_KEEP = 2000  # frames kept for resuming; a client further behind takes a fresh snapshot
 MAX_ATTEMPTS = 8

@@ -406,7 +406,7 @@ def request_seen(cluster: Cluster, params: dict[str, Any]) -> Finding:
     kind, _, name = source.partition("/")
     labels = params.get("labels") or {}
     expect = params.get("expect", "answered")
-    for request in reversed(cluster.state.get("requests") or []):
+    for request in reversed(cluster.state.requests):
         if request["from"] != kind or (name and request["client"] != name):
             continue
         if request["target"] != params["to"] or request["result"] != expect:

@@ -11,8 +11,9 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from cluster.sim.cluster import Cluster, Settings
+from cluster.sim.cluster import Cluster
 from cluster.sim.manifests.loader import load_manifests, resolve_kind
+from cluster.sim.settings import Settings
 from tutorial.checks import validate_params
 from tutorial.models import (
     Check,

@@ -11,7 +11,7 @@ from django.db import models
 from django.dispatch import receiver
 from django.urls import reverse
 
-# Cluster settings a lesson may choose (cluster.sim.cluster.Settings fields), with their JSON types.
+# Cluster settings a lesson may choose (cluster.sim.settings.Settings fields), with their JSON types.
 CLUSTER_SETTINGS: dict[str, type | tuple[type, ...]] = {
     "seed": int, "service_cidr": str, "cluster_cidr": str, "workers": int, "time_scale": (int, float),
     "images": dict, "proxy_mode": str,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cluster.sim.apimachinery.kinds import KINDS, Kind
-from cluster.sim.cluster import KUBERNETES_VERSION
+from cluster.sim.settings import KUBERNETES_VERSION
 
 AGGREGATED_V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 AGGREGATED_V2BETA1 = "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList"

@@ -14,7 +14,7 @@ from typing import Any
 
 from cluster.kubeapi.discovery import group_versions, kinds_in, subresources
 from cluster.sim.apimachinery.kinds import Kind
-from cluster.sim.cluster import KUBERNETES_VERSION
+from cluster.sim.settings import KUBERNETES_VERSION
 
 # An empty body is a valid, empty gnostic protobuf document; kubectl accepts it only with this exact type.
 OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"

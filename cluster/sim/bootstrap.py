@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from cluster.sim.cluster import KUBERNETES_VERSION
-
-if TYPE_CHECKING:
-    from cluster.sim.cluster import Cluster
+from cluster.sim.controllers.base import ClusterContext
+from cluster.sim.settings import KUBERNETES_VERSION
 
 NODE_NETWORK = "172.18.0.0/16"  # kind's docker network; nodes take .2, .3, …
 API_SERVER_PORT = 6443
@@ -17,7 +15,7 @@ SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.11.3"
 
 
-def node_names(cluster: Cluster) -> list[str]:
+def node_names(cluster: ClusterContext) -> list[str]:
     prefix = cluster.settings.cluster_name
     workers = [f"{prefix}-worker" + (str(i + 1) if i else "") for i in range(cluster.settings.workers)]
     return [f"{prefix}-control-plane", *workers]
@@ -31,7 +29,7 @@ def _machine_id(name: str, salt: str) -> str:
     return hashlib.sha256(f"{salt}/{name}".encode()).hexdigest()[:32]
 
 
-def make_node(cluster: Cluster, index: int, name: str) -> dict[str, Any]:
+def make_node(cluster: ClusterContext, index: int, name: str) -> dict[str, Any]:
     control_plane = index == 0
     labels = {
         "beta.kubernetes.io/arch": "amd64",
@@ -104,7 +102,7 @@ def make_node(cluster: Cluster, index: int, name: str) -> dict[str, Any]:
     }
 
 
-def bootstrap(cluster: Cluster) -> None:
+def bootstrap(cluster: ClusterContext) -> None:
     store = cluster.store
     for ns in SYSTEM_NAMESPACES:
         store.create({"apiVersion": "v1", "kind": "Namespace",
@@ -150,7 +148,7 @@ def bootstrap(cluster: Cluster) -> None:
     _coredns(cluster)
 
 
-def _coredns(cluster: Cluster) -> None:
+def _coredns(cluster: ClusterContext) -> None:
     """kube-dns Service on the range's 10th address and the CoreDNS Deployment behind it."""
     dns_ip = cluster.service_ips.nth(9)
     labels = {"k8s-app": "kube-dns"}

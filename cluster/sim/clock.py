@@ -47,7 +47,12 @@ class Clock:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Clock:
         clock = cls(data["now"])
-        clock._seq = data["seq"]
-        clock._heap = [(t[0], t[1], t[2], t[3]) for t in data["timers"]]
-        heapq.heapify(clock._heap)
+        clock.restore(data)
         return clock
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Take the time and timers of a snapshot, in place (the store and the recorder keep this clock)."""
+        self.now = data["now"]
+        self._seq = data["seq"]
+        self._heap = [(t[0], t[1], t[2], t[3]) for t in data["timers"]]
+        heapq.heapify(self._heap)

@@ -4,97 +4,50 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from random import Random
 from typing import Any
 
 from cluster.sim.apimachinery.timeutil import rfc3339
 from cluster.sim.apiserver.allocators import NodePortRange, ServiceIPRange, pod_cidr
+from cluster.sim.apiserver.server import ApiServer
 from cluster.sim.apiserver.store import Obj, Store
+from cluster.sim.bootstrap import bootstrap
 from cluster.sim.clock import Clock
+from cluster.sim.controllers import build_controllers
+from cluster.sim.controllers.base import Controller
 from cluster.sim.controllers.recorder import Recorder
+from cluster.sim.images.catalog import Catalog
+from cluster.sim.network.kubeproxy import Network, ProxyState
+from cluster.sim.settings import ClusterState, Settings
 
 SNAPSHOT_VERSION = 1
-KUBERNETES_VERSION = "v1.32.4"
 MAX_SETTLE_ROUNDS = 10_000
 REQUEST_HISTORY = 50  # the learner's most recent requests, kept in the snapshot for lesson checks
 MAX_TRAFFIC_EVENTS = 100  # per batch, the diagram animates at most this many requests
 CLUSTER_AGE_SECONDS = 600  # a fresh sandbox looks like a cluster kubeadm built ten minutes ago
 
 
-@dataclass
-class Settings:
-    """What a lesson or an admin may choose about a cluster; everything else follows from the seed."""
-
-    seed: int = 1
-    service_cidr: str = "10.96.0.0/12"
-    cluster_cidr: str = "10.244.0.0/16"
-    workers: int = 2
-    cluster_name: str = "podium"
-    proxy_mode: str = "iptables"  # or "ipvs"
-    time_scale: float = 1.0  # multiplies kubelet delays; a lesson may speed the lifecycle up (0.25 = 4× faster)
-    images: dict[str, Any] = field(default_factory=dict)  # catalog additions
-    max_objects: int = 5000
-    max_replicas: int = 1000
-    node_cpu: str = "8"
-    node_memory: str = "16Gi"
-    node_max_pods: int = 110
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Settings:
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
-
-
-class Controller:
-    """A level-driven controller: watches the store, queues keys, and reconciles one key at a time."""
-
-    name = "controller"
-
-    def __init__(self, cluster: Cluster) -> None:
-        self.cluster = cluster
-        self.queue: dict[Any, None] = {}
-
-    def enqueue(self, key: Any) -> None:
-        self.queue[key] = None
-
-    def on_change(self, type_: str, obj: Obj, old: Obj | None) -> None:
-        """Queue the keys this change concerns."""
-
-    def sync(self, key: Any) -> None:
-        raise NotImplementedError
-
-    def process(self) -> None:
-        keys, self.queue = list(self.queue), {}
-        for key in keys:
-            self.sync(key)
-
-    def timers(self) -> dict[str, Callable[..., None]]:
-        """Timed actions this controller handles, by name."""
-        return {}
-
-
 class Cluster:
+    """Settings, clock, store, API server and controllers of one simulated cluster; see the package docstring."""
+
     def __init__(self, settings: Settings, now: float) -> None:
         self.settings = settings
         self.rng = Random(settings.seed)
         self.clock = Clock(now)
         self.store = Store(self.rng, lambda: self.clock.now)
-        self.state: dict[str, Any] = {}
-        self.recorder = Recorder(self)
+        self.state = ClusterState()
+        self.recorder = Recorder(self.store, self.clock, self.state)
         self.service_ips = ServiceIPRange(settings.service_cidr)
         self.node_ports = NodePortRange()
         self._until = now
-        from cluster.sim.apiserver.server import ApiServer
-        from cluster.sim.controllers import build_controllers
-
-        self.api = ApiServer(self)
+        self.api = ApiServer(self.store, self.clock, self.rng, settings, self.service_ips, self.node_ports)
         self.controllers: list[Controller] = build_controllers(self)
         self._handlers: dict[str, Callable[..., None]] = {"events.expire": self.recorder.expire}
         for controller in self.controllers:
             self._handlers.update(controller.timers())
         self.store.subscribe(self._fan_out)
-        self._network: Any = None
+        self._network: Network | None = None
         self._proxy_state: dict[str, Any] = {}  # kube-proxy's state until the network is first used
         self.traffic: list[dict[str, Any]] = []  # routing events since the last drain (not persisted)
 
@@ -107,8 +60,6 @@ class Cluster:
     @classmethod
     def create(cls, settings: Settings | None = None, now: float = 0.0) -> Cluster:
         """A fresh cluster as kubeadm leaves it: nodes, namespaces, the `kubernetes` Service, DNS."""
-        from cluster.sim.bootstrap import bootstrap
-
         cluster = cls(settings or Settings(), now - CLUSTER_AGE_SECONDS)
         bootstrap(cluster)
         cluster.advance(now)
@@ -123,7 +74,7 @@ class Cluster:
             "clock": self.clock.to_dict(),
             "rng": [version, list(internal), gauss],
             "store": self.store.to_dict(),
-            "state": self.state,
+            "state": self.state.to_dict(),
             "network": self.network.state.to_dict() if self._network is not None else self._proxy_state,
         }
 
@@ -132,11 +83,11 @@ class Cluster:
         if data.get("version") != SNAPSHOT_VERSION:
             raise ValueError(f"snapshot version {data.get('version')} is not {SNAPSHOT_VERSION}")
         cluster = cls(Settings.from_dict(data["settings"]), data["clock"]["now"])
-        cluster.clock = Clock.from_dict(data["clock"])
+        cluster.clock.restore(data["clock"])
         version, internal, gauss = data["rng"]
         cluster.rng.setstate((version, tuple(internal), gauss))
         cluster.store.load(data["store"])
-        cluster.state = data["state"]
+        cluster.state.restore(data["state"])
         cluster._proxy_state = data.get("network") or {}
         return cluster
 
@@ -197,7 +148,7 @@ class Cluster:
     def record_traffic(self, events: list[dict[str, Any]]) -> None:
         """Requests sent on the learner's behalf: for the live diagram now, and a short history lesson checks read."""
         self.traffic.extend(events[:MAX_TRAFFIC_EVENTS])
-        history = self.state.setdefault("requests", [])
+        history = self.state.requests
         for event in events[-REQUEST_HISTORY:]:
             target = event.get("target") or {}
             pod = self.store.get("Pod", target.get("namespace", ""), target.get("name", "")) \
@@ -225,12 +176,9 @@ class Cluster:
     def node_cidr(self, index: int) -> str:
         return pod_cidr(self.settings.cluster_cidr, index)
 
-    def preview_network(self) -> Any:
+    def preview_network(self) -> Network:
         """kube-proxy over this cluster that routes without changing it: its own copy of the randomness and the
         session affinity, so checks can ask "what would happen" and the cluster's next choices stay the same."""
-        from cluster.sim.images.catalog import Catalog
-        from cluster.sim.network.kubeproxy import Network, ProxyState
-
         rng = Random()
         rng.setstate(self.rng.getstate())
         state = self.network.state.to_dict() if self._network is not None else self._proxy_state
@@ -239,11 +187,8 @@ class Cluster:
                        cluster_cidr=self.settings.cluster_cidr)
 
     @property
-    def network(self) -> Any:
+    def network(self) -> Network:
         if self._network is None:
-            from cluster.sim.images.catalog import Catalog
-            from cluster.sim.network.kubeproxy import Network, ProxyState
-
             self._network = Network(
                 self.store, Catalog(self.settings.images), ProxyState.from_dict(self._proxy_state),
                 self.rng, mode=self.settings.proxy_mode, service_cidr=self.settings.service_cidr,

@@ -17,7 +17,8 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from cluster import consumers, runtime
 from cluster.models import Sandbox
-from cluster.sim.cluster import Cluster, Settings
+from cluster.sim.cluster import Cluster
+from cluster.sim.settings import Settings
 from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
 from tutorial.asgi import application
 

@@ -8,7 +8,8 @@ import pytest
 
 from cluster import runtime
 from cluster.models import Sandbox, SandboxChange
-from cluster.sim.cluster import Cluster, Settings
+from cluster.sim.cluster import Cluster
+from cluster.sim.settings import Settings
 
 pytestmark = pytest.mark.django_db
 

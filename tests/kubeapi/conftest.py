@@ -23,7 +23,7 @@ from django.db import connection
 
 from cluster import runtime
 from cluster.kubeconfig import kubeconfig_for
-from cluster.sim.cluster import Settings
+from cluster.sim.settings import Settings
 
 KUBECTL = shutil.which("kubectl")
 FAST_TIME_SCALE = 0.05  # kubelet delays 20× shorter: a real kubectl waits in real time

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from cluster import runtime
 from cluster.models import Sandbox
-from cluster.sim.cluster import Settings
+from cluster.sim.settings import Settings
 
 TABLE_ACCEPT = ("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,"
                 "application/json")

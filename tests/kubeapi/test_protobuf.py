@@ -10,7 +10,7 @@ from django.test import Client
 from cluster import runtime
 from cluster.kubeapi import protobuf
 from cluster.models import Sandbox
-from cluster.sim.cluster import Settings
+from cluster.sim.settings import Settings
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cluster.sim.cluster import Cluster, Settings
+from cluster.sim.cluster import Cluster
+from cluster.sim.settings import Settings
 
 NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z
 

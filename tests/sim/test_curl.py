@@ -152,5 +152,5 @@ def test_run_in_pod_routes_prints_and_shows_the_request_on_the_diagram():
     assert out.endswith("Content-Type: text/html\r\n\r\n" + HTTPD_PAGE)
     assert c.now == NOW + 60
     assert [e["result"] for e in c.drain_traffic()] == ["answered"]
-    assert c.state["requests"][-1]["result"] == "answered"
+    assert c.state.requests[-1]["result"] == "answered"
     assert run_in_pod(c, client, ["curl", "-z", "x"])[2] == 2

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from cluster.sim.cluster import Cluster, Settings
+from cluster.sim.cluster import Cluster
+from cluster.sim.settings import Settings
 
 NOW = 1_800_000_000.0
 SEED_MANIFESTS = [

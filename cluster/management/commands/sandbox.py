@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cluster import runtime
 from cluster.models import Sandbox
-from cluster.sim.cluster import Settings
+from cluster.sim.settings import Settings
 
 
 class Command(BaseCommand):

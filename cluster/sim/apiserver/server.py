@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from random import Random
+from typing import Any
 
 from cluster.sim.apimachinery import errors
 from cluster.sim.apimachinery.kinds import KINDS, Kind
+from cluster.sim.apimachinery.timeutil import rfc3339
+from cluster.sim.apiserver import decoding, defaults, validation
+from cluster.sim.apiserver.allocators import NodePortRange, ServiceIPRange
 from cluster.sim.apiserver.merge import (
     apply_json_patch,
     json_merge_patch,
     strategic_merge_patch,
     three_way_merge,
 )
-from cluster.sim.apiserver.store import Obj, clone
-
-if TYPE_CHECKING:
-    from cluster.sim.apiserver.store import Store
-    from cluster.sim.cluster import Cluster
+from cluster.sim.apiserver.store import Obj, Store, clone
+from cluster.sim.clock import Clock
+from cluster.sim.settings import Settings
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 READ_ONLY_META = ("uid", "resourceVersion", "creationTimestamp", "generation", "deletionTimestamp",
@@ -34,20 +36,20 @@ def kind_of(obj: Obj) -> Kind:
 class ApiServer:
     """Every change from outside the control plane comes through here, checked as the apiserver checks it."""
 
-    def __init__(self, cluster: Cluster) -> None:
-        self.cluster = cluster
-
-    @property
-    def store(self) -> Store:
-        return self.cluster.store
+    def __init__(self, store: Store, clock: Clock, rng: Random, settings: Settings, service_ips: ServiceIPRange,
+                 node_ports: NodePortRange) -> None:
+        self.store = store
+        self.clock = clock
+        self.rng = rng
+        self.settings = settings
+        self.service_ips = service_ips
+        self.node_ports = node_ports
 
     # ---- create ---------------------------------------------------------------------------------------
 
     def create(self, obj: Obj, *, namespace: str | None = None, dry_run: bool = False, strict: bool = True,
                trusted: bool = False) -> Obj:
         """POST. `trusted` is for controllers creating from an already validated template: no decode or validation."""
-        from cluster.sim.apiserver import decoding, defaults, validation
-
         kind = kind_of(obj)
         if not trusted:
             obj = clone(obj)
@@ -87,7 +89,7 @@ class ApiServer:
         if obj["kind"] == "Service":
             self._allocate_service(obj, None, dry_run=False)
         if obj["kind"] == "Pod":
-            defaults.admit_pod(obj, self.cluster.rng)
+            defaults.admit_pod(obj, self.rng)
             obj["status"] = {"phase": "Pending", "qosClass": _qos_class(obj)}
         if obj["kind"] == "Service":
             obj.setdefault("status", {"loadBalancer": {}})
@@ -98,8 +100,6 @@ class ApiServer:
     def update(self, obj: Obj, *, namespace: str | None = None, dry_run: bool = False,
                strict: bool = True, subresource: str = "") -> Obj:
         """PUT: replace the object; a stale resourceVersion is a Conflict."""
-        from cluster.sim.apiserver import decoding, defaults, validation
-
         kind = kind_of(obj)
         obj = clone(obj)
         decoding.decode(obj, strict=strict)
@@ -225,9 +225,7 @@ class ApiServer:
         if meta.get("deletionTimestamp") and grace >= meta.get("deletionGracePeriodSeconds", grace):
             return pod  # a second delete may only shorten the grace period
         updated = clone(pod)
-        from cluster.sim.apimachinery.timeutil import rfc3339
-
-        updated["metadata"]["deletionTimestamp"] = rfc3339(self.cluster.now + grace)
+        updated["metadata"]["deletionTimestamp"] = rfc3339(self.clock.now + grace)
         updated["metadata"]["deletionGracePeriodSeconds"] = grace
         updated["spec"]["terminationGracePeriodSeconds"] = grace
         return self.store.update(updated, check_version=False)
@@ -260,7 +258,7 @@ class ApiServer:
     # ---- limits and allocation ------------------------------------------------------------------------
 
     def _check_limits(self, obj: Obj) -> None:
-        settings = self.cluster.settings
+        settings = self.settings
         replicas = (obj.get("spec") or {}).get("replicas")
         if obj["kind"] in ("Deployment", "ReplicaSet") and isinstance(replicas, int) \
                 and replicas > settings.max_replicas:
@@ -276,7 +274,7 @@ class ApiServer:
         spec = svc.setdefault("spec", {})
         name = svc["metadata"].get("name", "")
         svc_type = spec.get("type", "ClusterIP")
-        ips = self.cluster.service_ips
+        ips = self.service_ips
         used_ips = {s["spec"].get("clusterIP") for s in self.store.list("Service")
                     if s["spec"].get("clusterIP") and s is not old}
         if svc_type == "ExternalName":
@@ -306,7 +304,7 @@ class ApiServer:
                 else:
                     spec["clusterIPs"] = [requested]
             elif not dry_run:
-                allocated = ips.allocate({ip for ip in used_ips if ip}, self.cluster.rng)
+                allocated = ips.allocate({ip for ip in used_ips if ip}, self.rng)
                 if allocated is None:
                     raise errors.ApiError(500, "InternalError",
                                           "Internal error occurred: failed to allocate a serviceIP: range is full")
@@ -337,7 +335,7 @@ class ApiServer:
                     port["nodePort"] = kept
                     continue
                 if not dry_run:
-                    chosen = self.cluster.node_ports.allocate({p for p in used_ports if p}, self.cluster.rng)
+                    chosen = self.node_ports.allocate({p for p in used_ports if p}, self.rng)
                     port["nodePort"] = chosen
                     used_ports.add(chosen)
                 continue
@@ -345,11 +343,11 @@ class ApiServer:
                 continue
             if wanted == old_ports.get((port.get("port"), port.get("protocol", "TCP"))):
                 continue
-            if not self.cluster.node_ports.contains(wanted):
+            if not self.node_ports.contains(wanted):
                 raise errors.invalid_object("Service", "", name, [errors.invalid(
                     f"spec.ports[{i}].nodePort", wanted,
                     f"provided port is not in the valid range. The range of valid ports is "
-                    f"{self.cluster.node_ports.text()}")])
+                    f"{self.node_ports.text()}")])
             if wanted in used_ports:
                 raise errors.invalid_object("Service", "", name, [errors.invalid(
                     f"spec.ports[{i}].nodePort", wanted, "provided port is already allocated")])

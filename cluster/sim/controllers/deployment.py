@@ -7,9 +7,11 @@ from typing import Any
 from cluster.sim.apimachinery import errors
 from cluster.sim.apimachinery.timeutil import parse_rfc3339
 from cluster.sim.apiserver.store import Obj, clone
-from cluster.sim.cluster import Controller
 from cluster.sim.controllers import deploymentutil as du
+from cluster.sim.controllers.base import Controller
 from cluster.sim.controllers.podutil import controller_ref, is_active, owner_ref, selector_matches
+from cluster.sim.controllers.recreate import rollout_recreate
+from cluster.sim.controllers.rolling import rollout_rolling
 
 COMPONENT = "deployment-controller"
 
@@ -83,12 +85,8 @@ class DeploymentController(Controller):
             self.sync_status(d, False)
             return
         if du.is_rolling(d):
-            from cluster.sim.controllers.rolling import rollout_rolling
-
             rollout_rolling(self, d, rss)
         else:
-            from cluster.sim.controllers.recreate import rollout_recreate
-
             rollout_recreate(self, d, rss)
 
     def scale_if_needed(self, d: Obj, rss: list[Obj]) -> None:

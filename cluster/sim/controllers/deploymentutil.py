@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, Protocol
 
 from cluster.sim.apiserver.store import Obj
 
@@ -101,3 +101,23 @@ def set_condition(status: dict[str, Any], cond: dict[str, Any]) -> None:
 def new_condition(type_: str, status: str, reason: str, message: str, now: str) -> dict[str, Any]:
     return {"lastTransitionTime": now, "lastUpdateTime": now, "message": message, "reason": reason,
             "status": status, "type": type_}
+
+
+class DeploymentSync(Protocol):
+    """What the rollout strategies (rolling.go, recreate.go) call on the Deployment controller (sync.go)."""
+
+    def replica_sets(self, d: Obj) -> list[Obj]: ...
+
+    def find_new(self, d: Obj, rss: list[Obj]) -> Obj | None: ...
+
+    def new_replica_set(self, d: Obj, rss: list[Obj], create: bool) -> Obj | None: ...
+
+    def new_rs_replicas(self, d: Obj, rss: list[Obj], new: Obj | None) -> int: ...
+
+    def scale_rs(self, d: Obj, rs: Obj, replicas: int) -> Obj: ...
+
+    def cleanup(self, d: Obj, old: list[Obj]) -> None: ...
+
+    def sync_status(self, d: Obj, rolling_out: bool) -> None: ...
+
+    def old_pods_running(self, old: list[Obj]) -> bool: ...

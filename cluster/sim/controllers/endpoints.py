@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cluster.sim.apiserver.store import Obj, clone, matches
-from cluster.sim.cluster import Controller
+from cluster.sim.controllers.base import Controller
 from cluster.sim.controllers.podutil import is_ready, is_terminating
 
 TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cluster.sim.apiserver.store import Obj
-from cluster.sim.cluster import Controller
+from cluster.sim.controllers.base import Controller
 
 
 class GarbageCollector(Controller):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cluster.sim.apimachinery.kinds import KINDS
 from cluster.sim.apimachinery.timeutil import rfc3339
-from cluster.sim.apiserver.store import Obj
-
-if TYPE_CHECKING:
-    from cluster.sim.cluster import Cluster
+from cluster.sim.apiserver.store import Obj, Store
+from cluster.sim.clock import Clock
+from cluster.sim.settings import ClusterState
 
 EVENT_TTL_SECONDS = 3600  # kube-apiserver --event-ttl default
 
@@ -17,13 +16,15 @@ EVENT_TTL_SECONDS = 3600  # kube-apiserver --event-ttl default
 class Recorder:
     """Records events; a repeat of the same (object, type, reason, message, source) bumps `count`."""
 
-    def __init__(self, cluster: Cluster) -> None:
-        self.cluster = cluster
+    def __init__(self, store: Store, clock: Clock, state: ClusterState) -> None:
+        self.store = store
+        self.clock = clock
+        self.state = state
 
     def record(self, obj: Obj, type_: str, reason: str, message: str, component: str,
                host: str | None = None, field_path: str | None = None) -> Obj:
-        store = self.cluster.store
-        now = self.cluster.clock.now
+        store = self.store
+        now = self.clock.now
         meta = obj["metadata"]
         namespace = meta.get("namespace") or "default"
         involved: dict[str, Any] = {
@@ -40,7 +41,7 @@ class Recorder:
         if field_path:
             involved["fieldPath"] = field_path
         key = (involved["uid"], type_, reason, message, component, field_path or "")
-        existing_name = self.cluster.state.setdefault("event_keys", {}).get("|".join(key))
+        existing_name = self.state.event_keys.get("|".join(key))
         if existing_name:
             current = store.get("Event", namespace, existing_name)
             if current is not None:
@@ -49,11 +50,11 @@ class Recorder:
                 updated["lastTimestamp"] = rfc3339(now)
                 updated["metadata"] = dict(current["metadata"])
                 result = store.update(updated, check_version=False)
-                self.cluster.clock.at(now + EVENT_TTL_SECONDS, "events.expire", namespace, existing_name,
+                self.clock.at(now + EVENT_TTL_SECONDS, "events.expire", namespace, existing_name,
                                       updated["lastTimestamp"])
                 return result
-        stamp = int(now * 1e9) + self.cluster.state.setdefault("event_seq", 0)
-        self.cluster.state["event_seq"] += 1
+        stamp = int(now * 1e9) + self.state.event_seq
+        self.state.event_seq += 1
         name = f"{meta['name']}.{stamp:x}"
         source: dict[str, str] = {"component": component}
         if host:
@@ -75,17 +76,17 @@ class Recorder:
             "reportingInstance": host or "",
         }
         created = store.create(event)
-        self.cluster.state["event_keys"]["|".join(key)] = name
-        self.cluster.state.setdefault("event_names", {})[name] = "|".join(key)
-        self.cluster.clock.at(now + EVENT_TTL_SECONDS, "events.expire", namespace, name, event["lastTimestamp"])
+        self.state.event_keys["|".join(key)] = name
+        self.state.event_names[name] = "|".join(key)
+        self.clock.at(now + EVENT_TTL_SECONDS, "events.expire", namespace, name, event["lastTimestamp"])
         return created
 
     def expire(self, namespace: str, name: str, last_timestamp: str) -> None:
         """Delete an event whose TTL ran out, unless it was repeated since."""
-        current = self.cluster.store.get("Event", namespace, name)
+        current = self.store.get("Event", namespace, name)
         if current is None or current.get("lastTimestamp") != last_timestamp:
             return
-        self.cluster.store.delete("Event", namespace, name)
-        key = self.cluster.state.get("event_names", {}).pop(name, None)
+        self.store.delete("Event", namespace, name)
+        key = self.state.event_names.pop(name, None)
         if key is not None:
-            self.cluster.state["event_keys"].pop(key, None)
+            self.state.event_keys.pop(key, None)

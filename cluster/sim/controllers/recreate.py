@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from cluster.sim.apiserver.store import Obj
-
-if TYPE_CHECKING:
-    from cluster.sim.controllers.deployment import DeploymentController
+from cluster.sim.controllers import deploymentutil as du
 
 
-def rollout_recreate(dc: DeploymentController, d: Obj, rss: list[Obj]) -> None:
+def rollout_recreate(dc: du.DeploymentSync, d: Obj, rss: list[Obj]) -> None:
     new = dc.new_replica_set(d, rss, create=False)
     old = [rs for rs in rss if new is None or rs["metadata"]["uid"] != new["metadata"]["uid"]]
     scaled = False

@@ -7,7 +7,7 @@ from typing import Any
 
 from cluster.sim.apimachinery.timeutil import parse_rfc3339
 from cluster.sim.apiserver.store import Obj, clone
-from cluster.sim.cluster import Controller
+from cluster.sim.controllers.base import Controller
 from cluster.sim.controllers.podutil import (
     controller_ref,
     is_active,

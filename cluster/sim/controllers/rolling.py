@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from cluster.sim.apiserver.store import Obj
 from cluster.sim.controllers import deploymentutil as du
 
-if TYPE_CHECKING:
-    from cluster.sim.controllers.deployment import DeploymentController
 
-
-def rollout_rolling(dc: DeploymentController, d: Obj, rss: list[Obj]) -> None:
+def rollout_rolling(dc: du.DeploymentSync, d: Obj, rss: list[Obj]) -> None:
     new = dc.new_replica_set(d, rss, create=True)
     rss = dc.replica_sets(d)
     new = dc.find_new(d, rss) if new is not None else None
@@ -33,7 +28,7 @@ def _complete(d: Obj, new: Obj, old: list[Obj]) -> bool:
             and all(rs["spec"].get("replicas", 0) == 0 for rs in old))
 
 
-def reconcile_new(dc: DeploymentController, d: Obj, rss: list[Obj], new: Obj) -> bool:
+def reconcile_new(dc: du.DeploymentSync, d: Obj, rss: list[Obj], new: Obj) -> bool:
     """reconcileNewReplicaSet."""
     replicas = d["spec"].get("replicas", 1)
     current = new["spec"].get("replicas", 0)
@@ -49,7 +44,7 @@ def reconcile_new(dc: DeploymentController, d: Obj, rss: list[Obj], new: Obj) ->
     return True
 
 
-def reconcile_old(dc: DeploymentController, d: Obj, rss: list[Obj], old: list[Obj], new: Obj) -> bool:
+def reconcile_old(dc: du.DeploymentSync, d: Obj, rss: list[Obj], old: list[Obj], new: Obj) -> bool:
     """reconcileOldReplicaSets.
 
     Worked example (replicas 4, 25%/25% ⇒ surge 1, unavailable 1): old=4, new scaled to 1 ⇒ all=5,
@@ -71,7 +66,7 @@ def reconcile_old(dc: DeploymentController, d: Obj, rss: list[Obj], old: list[Ob
     return cleaned + scaled > 0
 
 
-def _cleanup_unhealthy(dc: DeploymentController, d: Obj, old: list[Obj], max_cleanup: int) -> int:
+def _cleanup_unhealthy(dc: du.DeploymentSync, d: Obj, old: list[Obj], max_cleanup: int) -> int:
     """cleanupUnhealthyReplicas: unavailable old pods go first, oldest ReplicaSet first."""
     total = 0
     for rs in sorted(old, key=lambda r: r["metadata"]["creationTimestamp"]):
@@ -87,7 +82,7 @@ def _cleanup_unhealthy(dc: DeploymentController, d: Obj, old: list[Obj], max_cle
     return total
 
 
-def _scale_down_old(dc: DeploymentController, d: Obj, rss: list[Obj], old: list[Obj], min_available: int) -> int:
+def _scale_down_old(dc: du.DeploymentSync, d: Obj, rss: list[Obj], old: list[Obj], min_available: int) -> int:
     """scaleDownOldReplicaSetsForRollingUpdate."""
     available = sum((rs.get("status") or {}).get("availableReplicas", 0) for rs in rss)
     if available <= min_available:

@@ -8,7 +8,7 @@ import hashlib
 from typing import Any
 
 from cluster.sim.apiserver.store import Obj
-from cluster.sim.cluster import Controller
+from cluster.sim.controllers.base import Controller
 
 CONFIGMAP = "kube-root-ca.crt"
 DESCRIPTION = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints " \

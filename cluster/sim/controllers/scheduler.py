@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cluster.sim.apiserver.store import Obj, clone
-from cluster.sim.cluster import Controller
+from cluster.sim.controllers.base import Controller
 from cluster.sim.controllers.podutil import controller_ref
 
 COMPONENT = "default-scheduler"

@@ -435,7 +435,7 @@ def _command_help(s: Session, name: str, flags: list[Flag]) -> None:
 # ---- version, api-resources, cluster-info ----------------------------------------------------------------------
 
 def cmd_version(s: Session, p: Parsed) -> int:
-    from cluster.sim.cluster import KUBERNETES_VERSION
+    from cluster.sim.settings import KUBERNETES_VERSION
 
     lines = [f"Client Version: {CLIENT_VERSION}", f"Kustomize Version: {KUSTOMIZE_VERSION}"]
     if not p["client"]:

@@ -12,7 +12,8 @@ from typing import Any
 
 from cluster.sim.apiserver.allocators import host_local_next
 from cluster.sim.apiserver.store import Obj, clone
-from cluster.sim.cluster import Controller
+from cluster.sim.controllers.base import Controller
+from cluster.sim.images.catalog import Catalog, PullFailure
 
 COMPONENT = "kubelet"
 STAGE_SECONDS = {
@@ -58,8 +59,6 @@ class Kubelet(Controller):
     @property
     def catalog(self) -> Any:
         if self._catalog is None:
-            from cluster.sim.images.catalog import Catalog
-
             self._catalog = Catalog(self.cluster.settings.images)
         return self._catalog
 
@@ -75,7 +74,7 @@ class Kubelet(Controller):
                 node = obj["spec"].get("nodeName")
                 if ip and node and self._used_ips is not None:
                     self._used_ips.get(node, set()).discard(ip)
-                self.cluster.state.get("kubelet", {}).pop(meta["uid"], None)
+                self.cluster.state.kubelet.pop(meta["uid"], None)
                 return
             if not obj["spec"].get("nodeName"):
                 return
@@ -90,7 +89,7 @@ class Kubelet(Controller):
     # ---- state ----------------------------------------------------------------------------------------
 
     def _pod_state(self, pod: Obj) -> dict[str, Any]:
-        state: dict[str, Any] = self.cluster.state.setdefault("kubelet", {}).setdefault(pod["metadata"]["uid"], {})
+        state: dict[str, Any] = self.cluster.state.kubelet.setdefault(pod["metadata"]["uid"], {})
         return state
 
     def _later(self, seconds: float, pod: Obj, step: str, *args: Any) -> None:
@@ -252,7 +251,7 @@ class Kubelet(Controller):
         node = self.cluster.store.get("Node", "", node_name)
         if node is None:
             return None
-        ipam = self.cluster.state.setdefault("ipam", {})
+        ipam = self.cluster.state.ipam
         ip = host_local_next(node["spec"]["podCIDR"], ipam.get(node_name), used)
         if ip is not None:
             ipam[node_name] = ip
@@ -285,8 +284,6 @@ class Kubelet(Controller):
         container = self._container(pod, index)
         image = container.get("image", "")
         behavior = self.catalog.resolve(image)
-        from cluster.sim.images.catalog import PullFailure
-
         if isinstance(behavior, PullFailure):
             if behavior.reason == "InvalidImageName":
                 self._set_waiting(pod, index, "InvalidImageName", behavior.message)
@@ -326,8 +323,6 @@ class Kubelet(Controller):
     def _step_pull_failed(self, pod: Obj, index: int) -> None:
         container = self._container(pod, index)
         image = container.get("image", "")
-        from cluster.sim.images.catalog import PullFailure
-
         failure = self.catalog.resolve(image)
         if not isinstance(failure, PullFailure):
             self._start_container(pod, index)
@@ -615,8 +610,6 @@ class Kubelet(Controller):
     def _can_change(self, container: dict[str, Any]) -> bool:
         """Whether a probe's answer may change with time alone (agnhost liveness, a script that removes a file)."""
         behavior = self.catalog.resolve(container.get("image", ""))
-        from cluster.sim.images.catalog import PullFailure
-
         if isinstance(behavior, PullFailure):
             return False
         if self.catalog.run(behavior, container).program == "liveness":
@@ -628,8 +621,6 @@ class Kubelet(Controller):
 
     def _stop_seconds(self, container: dict[str, Any]) -> float:
         behavior = self.catalog.resolve(container.get("image", ""))
-        from cluster.sim.images.catalog import PullFailure
-
         if isinstance(behavior, PullFailure):
             return 0.0
         stop: float = self.catalog.run(behavior, container).stop_seconds
