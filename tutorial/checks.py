@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cluster.sim.apimachinery.kinds import KINDS
-from cluster.sim.apiserver.store import matches
+from cluster.sim.apimachinery.labels import map_matches
 from cluster.sim.cluster import Cluster
 
 DEFAULT_TRAFFIC_COUNT = 20
@@ -441,7 +441,7 @@ def _judge_traffic(cluster: Cluster, events: list[dict[str, Any]], params: dict[
     for event in events:
         name = (event.get("endpoint") or {}).get("pod") or ""
         pod = _pod_named(cluster, name)
-        if pod is None or not matches(pod["metadata"].get("labels"), labels):
+        if pod is None or not map_matches(labels, pod["metadata"].get("labels")):
             return Finding(False, f"A request {what} was answered by {f'pod/{name}' if name else 'something'} "
                                   f"which is not labelled {_labels_text(labels)}.")
         needle = params.get("body_contains")

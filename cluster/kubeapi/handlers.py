@@ -21,14 +21,14 @@ from django.views.decorators.csrf import csrf_exempt
 
 from cluster import runtime
 from cluster.kubeapi import discovery, openapi, protobuf, tables
-from cluster.kubeapi.selectors import Selector, parse_field_selector, parse_label_selector
+from cluster.kubeapi.selectors import Selector
 from cluster.models import Sandbox
-from cluster.sim.apimachinery import errors
+from cluster.sim.apimachinery import errors, labels
 from cluster.sim.apimachinery.kinds import KINDS, Kind
+from cluster.sim.apiserver.fieldselectors import parse_field_selector
 from cluster.sim.apiserver.merge import apply_json_patch, json_merge_patch, strategic_merge_patch
 from cluster.sim.apiserver.store import clone
 from cluster.sim.cluster import Cluster
-from cluster.sim.kubectl import printers
 
 Obj = dict[str, Any]
 
@@ -177,7 +177,7 @@ def strict(request: HttpRequest) -> bool:
 
 
 def selector_for(request: HttpRequest, kind: Kind, namespace: str | None) -> Selector:
-    return Selector(namespace, parse_label_selector(request.GET.get("labelSelector", "")),
+    return Selector(namespace, labels.parse(request.GET.get("labelSelector", "")),
                     parse_field_selector(request.GET.get("fieldSelector", ""), kind.kind))
 
 
@@ -518,7 +518,7 @@ def scale_of(obj: Obj) -> Obj:
         "metadata": {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
                      if k in meta},
         "spec": {"replicas": spec.get("replicas", 1)},
-        "status": {"replicas": status.get("replicas", 0), "selector": printers.selector_string(spec.get("selector"))},
+        "status": {"replicas": status.get("replicas", 0), "selector": labels.selector_string(spec.get("selector"))},
     }
 
 

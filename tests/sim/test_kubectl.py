@@ -234,6 +234,23 @@ def test_field_selectors_and_sort_by(seeded: Terminal) -> None:
     assert ips == sorted(ips)
 
 
+
+def test_a_field_selector_reads_a_replica_set_as_the_api_and_the_built_in_kubectl_alike(seeded: Terminal) -> None:
+    seeded.ok("scale deployment nginx --replicas=0")
+    seeded.cluster.run_until_idle()
+    scaled_down = seeded.ok("get rs -l app=nginx -o name").split()
+    # ReplicaSetToSelectableFields prints status.replicas with strconv.Itoa: a ReplicaSet with none reads "0"
+    assert seeded.ok("get rs --field-selector status.replicas=0 -o name").split() == scaled_down
+    assert seeded.ok("get rs --field-selector status.replicas!=0 -o name").split() == \
+        seeded.ok("get rs -l run=httpd -o name").split()
+
+
+def test_a_label_selector_that_does_not_parse_is_the_api_servers_bad_request(seeded: Terminal) -> None:
+    refused = seeded("get pods -l 'app in nginx'")
+    assert refused.exit_code == 1
+    assert refused.stderr == ('Error from server (BadRequest): unable to parse requirement: invalid label selector '
+                              '"app in nginx": expected \'(\'\n')
+
 def test_output_forms_yaml_json_jsonpath_and_custom_columns(seeded: Terminal) -> None:
     assert yaml.safe_load(seeded.ok("get deploy httpd -o yaml"))["spec"]["replicas"] == 2
     listed = json.loads(seeded.ok("get deploy -o json"))

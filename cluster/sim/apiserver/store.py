@@ -9,6 +9,7 @@ from typing import Any
 
 from cluster.sim.apimachinery import errors
 from cluster.sim.apimachinery.kinds import KINDS
+from cluster.sim.apimachinery.labels import map_matches
 from cluster.sim.apimachinery.timeutil import rfc3339
 
 Obj = dict[str, Any]
@@ -31,15 +32,6 @@ def clone(value: Any) -> Any:
 def random_suffix(rng: Random, n: int = 5) -> str:
     """utilrand.String(n)."""
     return "".join(ALPHANUMS[rng.randrange(27)] for _ in range(n))
-
-
-def matches(labels: dict[str, str] | None, selector: dict[str, str] | None) -> bool:
-    """An equality selector matches when every key/value is present."""
-    if not selector:
-        return True
-    if not labels:
-        return False
-    return all(labels.get(k) == v for k, v in selector.items())
 
 
 @dataclass(frozen=True)
@@ -77,7 +69,7 @@ class Store:
         found = [
             obj
             for (ns, _), obj in self.objects[kind].items()
-            if (namespace is None or ns == namespace) and matches(obj["metadata"].get("labels"), selector)
+            if (namespace is None or ns == namespace) and map_matches(selector, obj["metadata"].get("labels"))
         ]
         found.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
         return found

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cluster.sim.apiserver.store import Obj, clone, matches
+from cluster.sim.apimachinery.labels import map_matches
+from cluster.sim.apiserver.store import Obj, clone
 from cluster.sim.controllers.base import Controller
 from cluster.sim.controllers.podutil import is_ready, is_terminating
 
@@ -72,13 +73,13 @@ class ServicePodsController(Controller):
                 selector = svc["spec"].get("selector")
                 if svc_ns != ns:
                     continue
-                if selector and (matches(labels, selector) or (old is not None and matches(old_labels, selector))):
+                if selector and (map_matches(selector, labels) or (old is not None and map_matches(selector, old_labels))):
                     self.enqueue((ns, svc["metadata"]["name"]))
 
     def selected_pods(self, svc: Obj) -> list[Obj]:
         selector = svc["spec"].get("selector")
         return [p for p in self.cluster.store.list("Pod", svc["metadata"]["namespace"])
-                if matches(p["metadata"].get("labels"), selector)]
+                if map_matches(selector, p["metadata"].get("labels"))]
 
 
 class EndpointsController(ServicePodsController):

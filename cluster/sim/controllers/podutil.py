@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cluster.sim.apimachinery.labels import selector_is_empty
+from cluster.sim.apimachinery.labels import selector_matches as labels_selector_matches
 from cluster.sim.apimachinery.timeutil import parse_rfc3339
 from cluster.sim.apiserver.store import Obj
 
@@ -74,24 +76,6 @@ def selector_labels(obj: Obj) -> dict[str, str]:
 
 
 def selector_matches(selector: dict[str, Any] | None, labels: dict[str, str] | None) -> bool:
-    """A metav1.LabelSelector (matchLabels and matchExpressions) against labels; empty matches nothing."""
-    if not selector:
-        return False
-    labels = labels or {}
-    match_labels = selector.get("matchLabels") or {}
-    expressions = selector.get("matchExpressions") or []
-    if not match_labels and not expressions:
-        return False
-    if any(labels.get(k) != v for k, v in match_labels.items()):
-        return False
-    for expr in expressions:
-        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
-        if op == "In" and labels.get(key) not in values:
-            return False
-        if op == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if op == "Exists" and key not in labels:
-            return False
-        if op == "DoesNotExist" and key in labels:
-            return False
-    return True
+    """Whether a controller's selector picks these labels; an empty one picks nothing (controllers refuse to select
+    every pod, as the Deployment controller does with its SelectingAll warning)."""
+    return not selector_is_empty(selector) and labels_selector_matches(selector, labels)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from cluster.sim.apimachinery.errors import ApiError
@@ -14,6 +13,7 @@ from cluster.sim.apiserver.server import LAST_APPLIED, last_applied_configuratio
 from cluster.sim.apiserver.store import clone
 from cluster.sim.kubectl import printers
 from cluster.sim.kubectl.flags import Parsed, UsageError, parse_duration
+from cluster.sim.kubectl.resource import list_objects, load, objects_from_files, record_error
 from cluster.sim.kubectl.session import (
     NO_RESOURCES_GIVEN,
     ErrorItem,
@@ -26,106 +26,7 @@ from cluster.sim.kubectl.session import (
     resolve_targets,
     with_source,
 )
-from cluster.sim.manifests.loader import Document, ManifestError, load_manifests, resolve_kind
-
-MANIFEST_EXTENSIONS = (".json", ".yaml", ".yml")
-
-
-# ---- reading -f ----------------------------------------------------------------------------------------------
-
-def _read_sources(s: Session, filenames: list[str], recursive: bool) -> list[tuple[str, str]]:
-    """(source name, text) for every -f argument, directories expanded as kubectl's FileVisitor walks them."""
-    found: list[tuple[str, str]] = []
-    for name in filenames:
-        if name == "-":
-            found.append(("STDIN", s.stdin))
-            continue
-        if name.startswith(("http://", "https://")):
-            raise KubectlError(f'error: Podium\'s kubectl cannot download "{name}": paste the manifest into the '
-                               "editor and apply it from there")
-        if s.files is None:
-            raise KubectlError(f'error: the path "{name}" does not exist')
-        found.extend(_walk(s, name, recursive, top=True))
-    return found
-
-
-def _walk(s: Session, path: str, recursive: bool, *, top: bool) -> list[tuple[str, str]]:
-    assert s.files is not None
-    entries = s.files.listdir(path)
-    if entries is None:
-        try:
-            return [(path, s.files.read(path))]
-        except (FileNotFoundError, IsADirectoryError):
-            if top:
-                raise KubectlError(f'error: the path "{path}" does not exist') from None
-            return []
-        except UnicodeDecodeError:
-            raise KubectlError(f'error: unable to read "{path}": not a text file') from None
-    found: list[tuple[str, str]] = []
-    for entry in sorted(entries):
-        child = f"{path.rstrip('/')}/{entry}"
-        if s.files.listdir(child) is not None:
-            if recursive:
-                found.extend(_walk(s, child, recursive, top=False))
-            continue
-        if entry.endswith(MANIFEST_EXTENSIONS):
-            found.extend(_walk(s, child, recursive, top=False))
-    return found
-
-
-@dataclass
-class Loaded:
-    """The objects a set of -f arguments holds, and the client-side errors met on the way (kubectl goes on)."""
-
-    docs: list[tuple[Document, Kind]] = field(default_factory=list)
-    errors: list[ErrorItem] = field(default_factory=list)
-
-
-def _record(s: Session, line: int | None, message: str, hint: str | None = None) -> None:
-    s.errors.append({"line": line or 1, "message": message})
-    if hint and not s.hint:
-        s.hint = hint
-
-
-def load(s: Session, filenames: list[str], recursive: bool) -> Loaded:
-    """Documents in order; a broken document is an error beside the others, as with kubectl's ContinueOnError."""
-    loaded = Loaded()
-    for source, text in _read_sources(s, filenames, recursive):
-        try:
-            docs = load_manifests(text, source)
-        except ManifestError as err:
-            docs = err.parsed
-            failure: ManifestError | None = err
-        else:
-            failure = None
-        for doc in docs:
-            try:
-                kind = resolve_kind(doc)
-            except ManifestError as err:
-                loaded.errors.append(err.message)
-                _record(s, err.line, err.message, err.hint)
-                continue
-            meta = doc.obj.get("metadata") or {}
-            given = meta.get("namespace") if isinstance(meta, dict) else None
-            if kind.namespaced and s.namespace_given and given and given != s.namespace:
-                message = (f'the namespace from the provided object "{given}" does not match the namespace '
-                           f'"{s.namespace}". You must pass \'--namespace={given}\' to perform this operation.')
-                loaded.errors.append(message)
-                _record(s, doc.line_of("metadata.namespace"), message)
-                continue
-            loaded.docs.append((doc, kind))
-        if failure is not None:
-            loaded.errors.append(failure.message)
-            _record(s, failure.line, failure.message, failure.hint)
-    return loaded
-
-
-def objects_from_files(s: Session, filenames: list[str], recursive: bool) -> list[tuple[Document, Kind]]:
-    """For get/describe/delete -f: every object, or the first error."""
-    loaded = load(s, filenames, recursive)
-    if loaded.errors:
-        raise KubectlError(errors_text(loaded.errors))
-    return loaded.docs
+from cluster.sim.manifests.loader import Document
 
 
 def _namespace_of(s: Session, doc: Document, kind: Kind) -> str:
@@ -152,12 +53,12 @@ def _empty_name_error(doc: Document, kind: Kind, namespace: str) -> str:
 def _record_api_error(s: Session, doc: Document, err: ApiError) -> None:
     causes = err.causes
     if not causes:
-        _record(s, doc.start_line, err.message)
+        record_error(s, doc.start_line, err.message)
         return
     for cause in causes:
         text = f"{cause.get('field', '')}: {cause.get('message', '')}" if cause.get("field") else cause.get(
             "message", "")
-        _record(s, doc.line_of(cause.get("field", "")) if cause.get("field") else doc.start_line, text)
+        record_error(s, doc.line_of(cause.get("field", "")) if cause.get("field") else doc.start_line, text)
 
 
 def _dry_run(p: Parsed) -> str:
@@ -233,7 +134,7 @@ def cmd_apply(s: Session, p: Parsed) -> int:
         name = _name_of(doc)
         if not name:
             errs.append(_empty_name_error(doc, kind, namespace or s.namespace))
-            _record(s, doc.start_line, "resource name may not be empty")
+            record_error(s, doc.start_line, "resource name may not be empty")
             continue
         existing = s.store.get(kind.kind, namespace, name)
         if dry_run == "client":
@@ -536,8 +437,6 @@ def cmd_delete(s: Session, p: Parsed) -> int:
 
 
 def _delete_targets(s: Session, p: Parsed, selecting: bool) -> list[tuple[Kind, str, Any]]:
-    from cluster.sim.kubectl.get import list_objects
-
     if p["filename"]:
         if p.args:
             raise KubectlError("error: resource(s) were provided, but no name was specified")

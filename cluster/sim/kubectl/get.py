@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
-from cluster.sim.apimachinery.kinds import Kind
 from cluster.sim.kubectl import describe as describers
 from cluster.sim.kubectl import jsonpath, printers
 from cluster.sim.kubectl.flags import Parsed
+from cluster.sim.kubectl.resource import Found, list_objects, objects_from_files
 from cluster.sim.kubectl.session import (
     ErrorItem,
     KubectlError,
@@ -17,170 +15,11 @@ from cluster.sim.kubectl.session import (
     Session,
     Targets,
     errors_text,
-    not_found,
     resolve_targets,
 )
 
 OUTPUT_FORMATS = ("custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,"
                   "jsonpath-file,name,template,templatefile,wide,yaml")
-
-
-# ---- label selectors (labels.Parse) ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Requirement:
-    key: str
-    op: str  # = != in notin exists !
-    values: tuple[str, ...] = ()
-
-    def matches(self, labels: dict[str, str]) -> bool:
-        if self.op == "exists":
-            return self.key in labels
-        if self.op == "!":
-            return self.key not in labels
-        if self.op in ("=", "in"):
-            return self.key in labels and labels[self.key] in self.values
-        # != and notin also match objects without the key
-        return labels.get(self.key) not in self.values
-
-
-_KEY = r"[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?"
-_VALUE = r"([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?"
-
-
-def _split_top(text: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for char in text:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    parts.append(current)
-    return parts
-
-
-def parse_label_selector(text: str) -> list[Requirement]:
-    """`app=web,tier!=db,env in (a,b),!legacy`; raises KubectlError as the API server rejects a bad one."""
-    found: list[Requirement] = []
-    if not text.strip():
-        return found
-    for part in _split_top(text):
-        part = part.strip()
-        m = re.fullmatch(rf"({_KEY})\s+(in|notin)\s+\(([^)]*)\)", part)
-        if m:
-            values = tuple(v.strip() for v in m.group(4).split(",") if v.strip())
-            found.append(Requirement(m.group(1), m.group(3), values))
-            continue
-        m = re.fullmatch(rf"({_KEY})\s*(==|!=|=)\s*({_VALUE})", part)
-        if m:
-            op = "!=" if m.group(3) == "!=" else "="
-            found.append(Requirement(m.group(1), op, (m.group(4),)))
-            continue
-        m = re.fullmatch(rf"(!?)\s*({_KEY})", part)
-        if m:
-            found.append(Requirement(m.group(2), "!" if m.group(1) else "exists"))
-            continue
-        raise KubectlError(f"Error from server (BadRequest): unable to parse requirement: invalid label selector "
-                           f'"{text}"')
-    return found
-
-
-def matches_labels(obj: Obj, requirements: list[Requirement]) -> bool:
-    labels = (obj.get("metadata") or {}).get("labels") or {}
-    return all(r.matches(labels) for r in requirements)
-
-
-# ---- field selectors (per-kind field label conversion) -------------------------------------------------------
-
-_FIELDS: dict[str, dict[str, str]] = {
-    "Pod": {"spec.nodeName": "spec.nodeName", "spec.restartPolicy": "spec.restartPolicy",
-            "spec.schedulerName": "spec.schedulerName", "spec.serviceAccountName": "spec.serviceAccountName",
-            "spec.hostNetwork": "spec.hostNetwork", "status.phase": "status.phase", "status.podIP": "status.podIP",
-            "status.nominatedNodeName": "status.nominatedNodeName"},
-    "Event": {"involvedObject.kind": "involvedObject.kind", "involvedObject.namespace": "involvedObject.namespace",
-              "involvedObject.name": "involvedObject.name", "involvedObject.uid": "involvedObject.uid",
-              "involvedObject.apiVersion": "involvedObject.apiVersion",
-              "involvedObject.resourceVersion": "involvedObject.resourceVersion",
-              "involvedObject.fieldPath": "involvedObject.fieldPath", "reason": "reason",
-              "reportingComponent": "reportingComponent", "source": "source.component", "type": "type"},
-    "Namespace": {"status.phase": "status.phase"},
-    "Node": {"spec.unschedulable": "spec.unschedulable"},
-    "ReplicaSet": {"status.replicas": "status.replicas"},
-    "Secret": {"type": "type"},
-}
-
-
-def _field_value(obj: Obj, path: str) -> str:
-    value: Any = obj
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
-def parse_field_selector(text: str, kind: Kind, label_selector: str) -> list[tuple[str, str, str]]:
-    """`metadata.name=x,status.phase!=Running` as (path, op, value); unknown fields are a 400 as the server says."""
-    found = []
-    for part in [p for p in text.split(",") if p.strip()]:
-        m = re.fullmatch(r"\s*([^=!\s]+)\s*(==|!=|=)\s*(.*?)\s*", part)
-        if not m:
-            raise KubectlError(f"Error from server (BadRequest): invalid selector: '{text}'; can't understand "
-                               f"'{part}'")
-        field_name, op, value = m.group(1), "!=" if m.group(2) == "!=" else "=", m.group(3)
-        known = {"metadata.name": "metadata.name", "metadata.namespace": "metadata.namespace",
-                 **_FIELDS.get(kind.kind, {})}
-        if field_name not in known:
-            resource = f"{kind.group}/{kind.version}, Resource={kind.resource}"
-            raise KubectlError(f'Error from server (BadRequest): Unable to find "{resource}" that match label '
-                               f'selector "{label_selector}", field selector "{text}": field label not supported: '
-                               f"{field_name}")
-        found.append((known[field_name], op, value))
-    return found
-
-
-def matches_fields(obj: Obj, selectors: list[tuple[str, str, str]]) -> bool:
-    for path, op, value in selectors:
-        equal = _field_value(obj, path) == value
-        if equal != (op == "="):
-            return False
-    return True
-
-
-# ---- listing ---------------------------------------------------------------------------------------------
-
-@dataclass
-class Found:
-    kind: Kind
-    objs: list[Obj]
-
-
-def list_objects(s: Session, kind: Kind, names: list[str], *, all_namespaces: bool, selector: str = "",
-                 field_selector: str = "", ignore_not_found: bool = False) -> tuple[list[Obj], list[ErrorItem]]:
-    """The objects a TYPE [NAME...] argument means, with NotFound errors for missing names."""
-    requirements = parse_label_selector(selector)
-    fields = parse_field_selector(field_selector, kind, selector)
-    namespace = s.namespace if kind.namespaced else ""
-    errs: list[ErrorItem] = []
-    if names:
-        objs = []
-        for name in names:
-            obj = s.store.get(kind.kind, namespace, name)
-            if obj is None:
-                if not ignore_not_found:
-                    errs.append(not_found(kind, name))
-                continue
-            if matches_labels(obj, requirements) and matches_fields(obj, fields):
-                objs.append(obj)
-        return objs, errs
-    scope = None if all_namespaces or not kind.namespaced else s.namespace
-    objs = [o for o in s.store.list(kind.kind, scope) if matches_labels(o, requirements) and matches_fields(o, fields)]
-    return objs, errs
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -231,8 +70,6 @@ def cmd_get(s: Session, p: Parsed) -> int:
             "a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help "
             "and examples")
     if p["filename"]:
-        from cluster.sim.kubectl.apply import objects_from_files
-
         targets = _targets_from_files(s, p, objects_from_files)
     else:
         targets = resolve_targets(p.args)
@@ -316,8 +153,6 @@ def cmd_describe(s: Session, p: Parsed) -> int:
             "supported resources.\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help "
             "and examples")
     if p["filename"]:
-        from cluster.sim.kubectl.apply import objects_from_files
-
         targets = _targets_from_files(s, p, objects_from_files)
     else:
         targets = resolve_targets(p.args)

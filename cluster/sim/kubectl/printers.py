@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import yaml
 
 from cluster.sim.apimachinery.kinds import KINDS
+from cluster.sim.apimachinery.labels import format_label_selector, format_labels, selector_string
 from cluster.sim.apimachinery.timeutil import age
 from cluster.sim.kubectl import jsonpath
 from cluster.sim.kubectl.tabwriter import TabWriter
@@ -115,34 +116,6 @@ COLUMNS: dict[str, list[Column]] = {
 def _meta(obj: Obj) -> Obj:
     meta: Obj = obj.get("metadata") or {}
     return meta
-
-
-def format_labels(labels: dict[str, str] | None) -> str:
-    """labels.FormatLabels: sorted k=v joined by ',', or <none>."""
-    if not labels:
-        return "<none>"
-    return ",".join(f"{k}={labels[k]}" for k in sorted(labels))
-
-
-def selector_string(selector: Obj | None) -> str:
-    """labels.Selector.String() of a metav1.LabelSelector (empty for nil or empty selectors)."""
-    if not selector:
-        return ""
-    parts: list[tuple[str, str]] = []
-    for key, value in (selector.get("matchLabels") or {}).items():
-        parts.append((key, f"{key}={value}"))
-    for expr in selector.get("matchExpressions") or []:
-        key, op = expr["key"], expr["operator"]
-        values = ",".join(sorted(expr.get("values") or []))
-        text = {"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})",
-                "Exists": key, "DoesNotExist": f"!{key}"}.get(op, key)
-        parts.append((key, text))
-    return ",".join(text for _, text in sorted(parts))
-
-
-def format_label_selector(selector: Obj | None) -> str:
-    """metav1.FormatLabelSelector: like selector_string, but `<none>` when empty."""
-    return selector_string(selector) or "<none>"
 
 
 def _containers_cells(template: Obj) -> tuple[str, str]:

@@ -8,12 +8,13 @@ from typing import Any
 
 from cluster.sim.apimachinery.errors import ApiError
 from cluster.sim.apimachinery.kinds import Kind
+from cluster.sim.apimachinery.labels import selector_string
 from cluster.sim.apimachinery.timeutil import rfc3339
 from cluster.sim.apiserver.store import clone
 from cluster.sim.controllers import deploymentutil as du
-from cluster.sim.kubectl import printers
-from cluster.sim.kubectl.apply import create_object, objects_from_files
+from cluster.sim.kubectl.apply import create_object
 from cluster.sim.kubectl.flags import Parsed, UsageError, parse_duration
+from cluster.sim.kubectl.resource import list_objects, objects_from_files
 from cluster.sim.kubectl.session import (
     NO_RESOURCES_GIVEN,
     ErrorItem,
@@ -35,8 +36,6 @@ ANNOTATIONS_TO_SKIP = ("kubectl.kubernetes.io/last-applied-configuration", du.RE
 
 def _objects(s: Session, p: Parsed, *, allow_selector: bool = True) -> list[tuple[Kind, Obj]]:
     """The objects named by TYPE NAME, TYPE/NAME, -f or -l, each fetched (NotFound raised as kubectl prints it)."""
-    from cluster.sim.kubectl.get import list_objects
-
     found: list[tuple[Kind, Obj]] = []
     if p.values.get("filename"):
         for doc, kind in objects_from_files(s, p["filename"], p.values.get("recursive", False)):
@@ -514,7 +513,7 @@ def _selector_of(kind: Kind, obj: Obj) -> dict[str, str]:
     selector = obj["spec"].get("selector") or {}
     if selector.get("matchExpressions"):
         raise KubectlError("error: couldn't retrieve selectors via --selector flag or introspection: couldn't "
-                           "convert expressions - \"" + printers.selector_string(selector) + "\" to map-based "
+                           "convert expressions - \"" + selector_string(selector) + "\" to map-based "
                            "selector format")
     return dict(selector.get("matchLabels") or {})
 
