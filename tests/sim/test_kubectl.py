@@ -544,3 +544,13 @@ def test_curl_from_a_pod_to_the_service_spreads_over_both_httpd_pods(seeded: Ter
     unknown = seeded("exec client -- curl -sS nope:8080")
     assert unknown.stderr == "curl: (6) Could not resolve host: nope\ncommand terminated with exit code 6\n"
     assert unknown.exit_code == 6
+
+
+def test_label_checks_the_value_itself_and_leaves_the_key_to_the_api_server(seeded: Terminal) -> None:
+    bad_value = seeded("label deploy nginx tier=web_")
+    assert bad_value.stderr.startswith('error: invalid label value: "tier=web_": a valid label must be an empty '
+                                       "string or consist of alphanumeric characters")
+    bad_key = seeded("label deploy nginx 'bad key=1'")
+    assert bad_key.stderr.startswith('The Deployment "nginx" is invalid: metadata.labels: Invalid value: "bad key": '
+                                     "name part must consist of alphanumeric characters")
+    assert "bad key" not in (seeded.cluster.store.get("Deployment", "default", "nginx") or {})["metadata"]["labels"]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from cluster.sim.apimachinery.errors import ApiError
 from cluster.sim.apimachinery.kinds import Kind
 from cluster.sim.apimachinery.labels import selector_string
 from cluster.sim.apimachinery.timeutil import rfc3339
+from cluster.sim.apimachinery.validation import is_valid_label_value
 from cluster.sim.apiserver.store import clone
 from cluster.sim.controllers import deploymentutil as du
 from cluster.sim.kubectl.apply import create_object
@@ -406,11 +406,6 @@ def set_image(s: Session, p: Parsed) -> int:
 
 # ---- label ------------------------------------------------------------------------------------------------------
 
-_LABEL_KEY = re.compile(r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
-                        r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
-_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
-
-
 def _parse_label_changes(pairs: list[str]) -> tuple[dict[str, str], list[str]]:
     add: dict[str, str] = {}
     remove: list[str] = []
@@ -420,14 +415,10 @@ def _parse_label_changes(pairs: list[str]) -> tuple[dict[str, str], list[str]]:
             if len(parts) != 2:
                 raise KubectlError(f"error: invalid label spec: {pair}")
             key, value = parts
-            if not _LABEL_KEY.match(key) or len(key.split("/")[-1]) > 63:
-                raise KubectlError(f'error: invalid label spec: {pair}')
-            if not _LABEL_VALUE.match(value) or len(value) > 63:
-                raise KubectlError(
-                    f'error: invalid label value: "{pair}": a valid label must be an empty string or consist of '
-                    "alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric "
-                    "character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is "
-                    "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
+            # mirrors parseLabels in kubectl's label.go: the value is checked here, the key by the API server
+            problems = is_valid_label_value(value)
+            if problems:
+                raise KubectlError(f'error: invalid label value: "{pair}": {"; ".join(problems)}')
             add[key] = value
         else:
             remove.append(pair[:-1])
