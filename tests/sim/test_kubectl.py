@@ -553,4 +553,4 @@ def test_label_checks_the_value_itself_and_leaves_the_key_to_the_api_server(seed
     bad_key = seeded("label deploy nginx 'bad key=1'")
     assert bad_key.stderr.startswith('The Deployment "nginx" is invalid: metadata.labels: Invalid value: "bad key": '
                                      "name part must consist of alphanumeric characters")
-    assert "bad key" not in (seeded.cluster.store.get("Deployment", "default", "nginx") or {})["metadata"]["labels"]
+    assert "bad key" not in (seeded.cluster.store.get("Deployment", "default", "nginx") or {})["metadata"].get("labels", {})
