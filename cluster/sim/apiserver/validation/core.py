@@ -25,11 +25,6 @@ from cluster.sim.apimachinery.validation import (
 )
 from cluster.sim.apiserver.defaults import externally_accessible
 from cluster.sim.apiserver.validation.helpers import (
-    KUBELET_PORT,
-    MAX_CLIENT_IP_AFFINITY_SECONDS,
-    MAX_SECRET_SIZE,
-    STANDARD_CONTAINER_RESOURCES,
-    UPDATABLE_POD_SPEC_FIELDS,
     Errs,
     Obj,
     as_dict,
@@ -53,6 +48,18 @@ _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei"
 _DECIMAL = {"n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"), "": Decimal(1), "k": Decimal(1000),
             "M": Decimal("1e6"), "G": Decimal("1e9"), "T": Decimal("1e12"), "P": Decimal("1e15"),
             "E": Decimal("1e18")}
+
+MAX_SECRET_SIZE = 1024 * 1024
+KUBELET_PORT = 10250
+MAX_CLIENT_IP_AFFINITY_SECONDS = 86400
+STANDARD_CONTAINER_RESOURCES = {"cpu", "memory", "ephemeral-storage"}
+UPDATABLE_POD_SPEC_FIELDS = (
+    "`spec.containers[*].image`",
+    "`spec.initContainers[*].image`",
+    "`spec.activeDeadlineSeconds`",
+    "`spec.tolerations` (only additions to existing tolerations)",
+    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+)
 
 
 def quantity_value(value: Any) -> Decimal | None:

@@ -12,21 +12,6 @@ Obj = dict[str, Any]
 Errs = list[FieldError]
 
 
-
-TOTAL_ANNOTATION_SIZE = 256 * 1024
-MAX_SECRET_SIZE = 1024 * 1024
-KUBELET_PORT = 10250
-MAX_CLIENT_IP_AFFINITY_SECONDS = 86400
-STANDARD_CONTAINER_RESOURCES = {"cpu", "memory", "ephemeral-storage"}
-UPDATABLE_POD_SPEC_FIELDS = (
-    "`spec.containers[*].image`",
-    "`spec.initContainers[*].image`",
-    "`spec.activeDeadlineSeconds`",
-    "`spec.tolerations` (only additions to existing tolerations)",
-    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
-)
-
-
 # ---- Go %#v renderings ---------------------------------------------------------------------------------
 
 

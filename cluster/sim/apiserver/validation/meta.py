@@ -17,7 +17,6 @@ from cluster.sim.apimachinery.validation import (
     is_valid_label_value,
 )
 from cluster.sim.apiserver.validation.helpers import (
-    TOTAL_ANNOTATION_SIZE,
     Errs,
     Obj,
     as_dict,
@@ -28,6 +27,8 @@ from cluster.sim.apiserver.validation.helpers import (
 )
 
 # ---- metadata ------------------------------------------------------------------------------------------
+
+TOTAL_ANNOTATION_SIZE = 256 * 1024
 
 
 def validate_labels(labels: Any, path: str) -> Errs:
