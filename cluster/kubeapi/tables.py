@@ -1,11 +1,11 @@
-"""Server-side printing: `meta.k8s.io/v1` Tables built from the engine's printers, as `kubectl get` asks for them."""
+"""Server-side printing: `meta.k8s.io/v1` Tables built from the engine's apiserver/tables.py, as `kubectl get` asks for them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from cluster.sim.apiserver import tables
 from cluster.sim.apiserver.store import clone
-from cluster.sim.kubectl import printers
 
 Obj = dict[str, Any]
 
@@ -39,7 +39,7 @@ def partial_metadata(obj: Obj, api_version: str = "meta.k8s.io/v1") -> Obj:
 
 
 def columns(kind: str) -> list[Obj]:
-    cols, _ = printers.table(kind, [], 0.0)
+    cols, _ = tables.table(kind, [], 0.0)
     return [{"name": c.name, "type": c.type, "format": c.format, "description": c.description,
              "priority": c.priority} for c in cols]
 
@@ -47,7 +47,7 @@ def columns(kind: str) -> list[Obj]:
 def table(kind: str, objs: list[Obj], now: float, *, resource_version: str = "", include_object: str = "Metadata",
           api_version: str = "meta.k8s.io/v1", with_columns: bool = True) -> Obj:
     """A metav1.Table: every column (kubectl hides priority > 0 unless -o wide), one row per object."""
-    _, cells = printers.table(kind, objs, now)
+    _, cells = tables.table(kind, objs, now)
     rows = []
     for obj, row in zip(objs, cells, strict=True):
         entry: Obj = {"cells": row}

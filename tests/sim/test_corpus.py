@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cluster.sim.kubectl.printers import pod_status
+from cluster.sim.apiserver.tables import pod_status
 from cluster.sim.manifests.loader import ManifestError, load_manifests, resolve_kind
 from tests.sim.factories import cluster
 

@@ -10,15 +10,8 @@ import pytest
 import yaml
 
 from cluster.sim.apimachinery.timeutil import parse_rfc3339
-from cluster.sim.kubectl.printers import (
-    get_output,
-    name_of,
-    no_resources_message,
-    pod_status,
-    render_table,
-    table,
-    to_yaml,
-)
+from cluster.sim.apiserver.tables import pod_status, table
+from cluster.sim.kubectl.printers import get_output, name_of, no_resources_message, render_table, to_yaml
 
 NOW = parse_rfc3339("2026-11-24T10:30:00Z")
 DEPLOYED = "2026-11-24T10:00:00Z"

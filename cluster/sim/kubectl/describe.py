@@ -9,7 +9,7 @@ from typing import Any
 
 from cluster.sim.apimachinery.labels import format_label_selector, format_labels, selector_string
 from cluster.sim.apimachinery.timeutil import age, parse_rfc3339, rfc1123z
-from cluster.sim.kubectl.printers import Obj, Reader, node_roles
+from cluster.sim.apiserver.tables import Obj, Reader, node_roles
 from cluster.sim.kubectl.tabwriter import TabWriter
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
