@@ -17,8 +17,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from cluster import runtime
 from cluster.models import Sandbox
 from cluster.sim.apimachinery import errors
-from cluster.sim.apimachinery.kinds import KINDS
 from cluster.sim.cluster import Cluster
+from cluster.sim.kubectl.completion import complete
 from cluster.ticker import Ticker, speed_number
 
 log = logging.getLogger(__name__)
@@ -144,92 +144,6 @@ def kubectl_module() -> Any:
 def read_only(name: str, fn: Callable[[Cluster], Any]) -> Any:
     """Run `fn` on the sandbox as of now, without saving anything."""
     return runtime.read(name, fn)
-
-
-# ---- completion ---------------------------------------------------------------------------------------
-
-VERBS = ("annotate", "api-resources", "apply", "cluster-info", "create", "delete", "describe", "exec", "expose",
-         "get", "help", "label", "logs", "rollout", "run", "scale", "set", "version")
-ROLLOUT = ("history", "pause", "restart", "resume", "status", "undo")
-FLAGS = ("--all-namespaces", "--filename=", "--force", "--grace-period=", "--image=", "--labels=", "--namespace=",
-         "--output=", "--port=", "--replicas=", "--selector=", "--show-labels", "--target-port=", "--type=",
-         "--wait=false", "-A", "-f", "-l", "-n", "-o")
-OUTPUTS = ("custom-columns=", "json", "jsonpath=", "name", "wide", "yaml")
-TAKES_VALUE = ("-n", "--namespace", "-o", "--output", "-l", "--selector", "-f", "--filename")
-
-
-def resource_words() -> dict[str, str]:
-    """Every name kubectl accepts for a kind (plural, singular, short names) → the Kind."""
-    words: dict[str, str] = {}
-    for kind in KINDS.values():
-        for word in (kind.resource, kind.singular, *kind.short_names):
-            words[word] = kind.kind
-    return words
-
-
-def completions(cluster: Cluster, line: str) -> list[str]:
-    """Candidates for the last word of a terminal line: verbs, resource types, object names, flags."""
-    words = line.split(" ")
-    last = words[-1]
-    words = [w for w in words[:-1] if w]
-    if not words:
-        return sorted(w for w in ("kubectl", "curl", "wget") if w.startswith(last))
-    if words[0] in ("curl", "wget"):
-        return sorted(u for u in _service_urls(cluster) if u.startswith(last)) if not last.startswith("-") else []
-    if words[0] == "kubectl":
-        words = words[1:]
-    namespace, args, previous = "default", [], ""
-    for word in words:
-        if previous in ("-n", "--namespace"):
-            namespace = word
-        elif word.startswith("--namespace="):
-            namespace = word.split("=", 1)[1]
-        elif not word.startswith("-") and previous not in TAKES_VALUE:
-            args.append(word)
-        previous = word
-    types = resource_words()
-    if previous in ("-n", "--namespace"):
-        found = [o["metadata"]["name"] for o in cluster.store.list("Namespace")]
-    elif previous in ("-o", "--output"):
-        found = list(OUTPUTS)
-    elif previous in ("-l", "--selector", "-f", "--filename"):
-        found = []
-    elif last.startswith("-"):
-        found = list(FLAGS)
-    elif not args:
-        found = list(VERBS)
-    elif args[0] == "rollout" and len(args) == 1:
-        found = list(ROLLOUT)
-    elif "/" in last:
-        word, _, _ = last.partition("/")
-        kind = types.get(word)
-        found = [f"{word}/{n}" for n in _names(cluster, kind, namespace)] if kind else []
-    elif len(args) == 1 or (args[0] in ("rollout", "set") and len(args) == 2):
-        if args[0] in ("apply", "version", "api-resources", "cluster-info", "help"):
-            found = []
-        elif args[0] in ("logs", "exec"):
-            found = _names(cluster, "Pod", namespace)
-        else:
-            found = sorted(types)
-    else:
-        kind = types.get(args[2] if args[0] in ("rollout", "set") and len(args) > 2 else args[1])
-        found = _names(cluster, kind, namespace) if kind else []
-    return sorted({w for w in found if w.startswith(last)})
-
-
-def _names(cluster: Cluster, kind: str, namespace: str) -> list[str]:
-    ns = namespace if KINDS[kind].namespaced else None
-    return [o["metadata"]["name"] for o in cluster.store.list(kind, ns)]
-
-
-def _service_urls(cluster: Cluster) -> list[str]:
-    urls = []
-    for svc in cluster.store.list("Service", "default"):
-        for port in svc["spec"].get("ports") or ():
-            urls.append(f"http://{svc['metadata']['name']}:{port['port']}/")
-            if svc["spec"].get("clusterIP") not in (None, "", "None"):
-                urls.append(f"http://{svc['spec']['clusterIP']}:{port['port']}/")
-    return urls
 
 
 # ---- frame fields -----------------------------------------------------------------------------------------
@@ -505,7 +419,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     async def on_complete(self, frame: dict[str, Any]) -> None:
         line = text_field(frame, "line", allow_empty=True)
-        items = await self.read(lambda c: completions(c, line))
+        items = await self.read(lambda c: complete(c, line))
         await self.send_json({"type": "completions", "id": frame.get("id"), "items": items})
 
 

@@ -33,6 +33,12 @@ ANNOTATIONS_TO_SKIP = ("kubectl.kubernetes.io/last-applied-configuration", du.RE
                        "deployment.kubernetes.io/revision-history", du.DESIRED_REPLICAS, du.MAX_REPLICAS,
                        "deprecated.deployment.rollback.to")
 
+# The kinds each command works on (of those Podium simulates); completion offers the same.
+SCALABLE = ("Deployment", "ReplicaSet")  # kinds with a scale subresource
+ROLLOUT_KINDS = ("Deployment",)
+POD_TEMPLATE_KINDS = ("Deployment", "ReplicaSet", "Pod")  # set image
+EXPOSABLE = ("Deployment", "ReplicaSet", "Pod", "Service")
+
 
 def _objects(s: Session, p: Parsed, *, allow_selector: bool = True) -> list[tuple[Kind, Obj]]:
     """The objects named by TYPE NAME, TYPE/NAME, -f or -l, each fetched (NotFound raised as kubectl prints it)."""
@@ -81,7 +87,7 @@ def cmd_scale(s: Session, p: Parsed) -> int:
         raise KubectlError("error: no objects passed to scale")
     errs: list[ErrorItem] = []
     for kind, obj in objs:
-        if kind.kind not in ("Deployment", "ReplicaSet"):
+        if kind.kind not in SCALABLE:
             errs.append(f"could not find scale subresource for /{kind.version}, Resource={kind.resource} in "
                         "discovery information" if not kind.group else
                         f"could not find scale subresource for {kind.group}/{kind.version}, "
@@ -116,7 +122,7 @@ def _deployments(s: Session, p: Parsed, unsupported: str) -> list[tuple[Kind, Ob
     if not objs:
         raise KubectlError("error: no objects passed to rollout")
     for kind, obj in objs:
-        if kind.kind != "Deployment":
+        if kind.kind not in ROLLOUT_KINDS:
             raise KubectlError(unsupported.format(kind=kind.kind, resource=kind.qualified_resource,
                                                   name=obj["metadata"]["name"]))
     return objs
@@ -291,7 +297,7 @@ def _patch_each(s: Session, p: Parsed, unsupported: str, make: Any, done: str, u
     errs: list[str] = []
     for kind, obj in _objects(s, p):
         name = obj["metadata"]["name"]
-        if kind.kind != "Deployment":
+        if kind.kind not in ROLLOUT_KINDS:
             errs.append(f'error: {kind.qualified_resource} "{name}" {unsupported}')
             continue
         try:
@@ -370,7 +376,7 @@ def set_image(s: Session, p: Parsed) -> int:
     for kind, obj in _objects(s, p):
         name = obj["metadata"]["name"]
         spec_path: list[str] = ["spec", "template", "spec"] if kind.kind in ("Deployment", "ReplicaSet") else ["spec"]
-        if kind.kind not in ("Deployment", "ReplicaSet", "Pod"):
+        if kind.kind not in POD_TEMPLATE_KINDS:
             errs.append(f"error: {kind.resource}/{name} the object is not a pod or does not have a pod template: "
                         f"*v1.{kind.kind}")
             continue
@@ -524,7 +530,7 @@ def cmd_expose(s: Session, p: Parsed) -> int:
     if len(objs) != 1:
         raise KubectlError("error: exactly one resource is required to expose")
     kind, obj = objs[0]
-    if kind.kind not in ("Deployment", "ReplicaSet", "Pod", "Service"):
+    if kind.kind not in EXPOSABLE:
         raise KubectlError(f"error: cannot expose a {kind.kind}")
     selector = _parse_pairs(p["selector"]) if p["selector"] else _selector_of(kind, obj)
     if p["port"]:
