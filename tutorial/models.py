@@ -11,11 +11,10 @@ from django.db import models
 from django.dispatch import receiver
 from django.urls import reverse
 
-# Cluster settings a lesson may choose (cluster.sim.settings.Settings fields), with their JSON types.
-CLUSTER_SETTINGS: dict[str, type | tuple[type, ...]] = {
-    "seed": int, "service_cidr": str, "cluster_cidr": str, "workers": int, "time_scale": (int, float),
-    "images": dict, "proxy_mode": str,
-}
+from cluster.sim.settings import LESSON_SETTINGS, Settings
+
+# Cluster settings a lesson may choose, with the JSON types the engine's Settings fields take.
+CLUSTER_SETTINGS = Settings.json_types(LESSON_SETTINGS)
 ACTION_KINDS = ("load", "run")
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_origin, get_type_hints
 
 KUBERNETES_VERSION = "v1.32.4"  # what the API server and the kubelets report
+
+# What a lesson may choose; the rest (limits, node sizes, the cluster's name) is the server's to set.
+LESSON_SETTINGS = ("seed", "service_cidr", "cluster_cidr", "workers", "time_scale", "images", "proxy_mode")
 
 
 @dataclass
@@ -25,6 +28,16 @@ class Settings:
     node_cpu: str = "8"
     node_memory: str = "16Gi"
     node_max_pods: int = 110
+
+    @classmethod
+    def json_types(cls, names: tuple[str, ...]) -> dict[str, tuple[type, ...]]:
+        """The JSON types each named field accepts (an int where a float is expected), for checking lesson files."""
+        hints = get_type_hints(cls)
+        out: dict[str, tuple[type, ...]] = {}
+        for name in names:
+            hint = get_origin(hints[name]) or hints[name]
+            out[name] = (int, float) if hint is float else (hint,)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
