@@ -554,3 +554,31 @@ def test_label_checks_the_value_itself_and_leaves_the_key_to_the_api_server(seed
     assert bad_key.stderr.startswith('The Deployment "nginx" is invalid: metadata.labels: Invalid value: "bad key": '
                                      "name part must consist of alphanumeric characters")
     assert "bad key" not in (seeded.cluster.store.get("Deployment", "default", "nginx") or {})["metadata"].get("labels", {})
+
+
+def test_kubectl_output_pipes_into_grep_and_wc_as_in_a_shell(seeded: Terminal) -> None:
+    assert seeded.ok("get pods | grep httpd | wc -l") == "2\n"
+    assert seeded.ok("kubectl get pods -o wide | grep -v NAME | wc -l") == "5\n"
+    no_match = seeded("get pods | grep nosuch")
+    assert (no_match.stdout, no_match.exit_code) == ("", 1)
+    assert seeded.ok("get pods | grep -E 'httpd|nginx' -c") == "5\n"
+    literal_bar = seeded("get pods | grep 'httpd|nginx'")  # a basic regex: `|` is a literal bar
+    assert (literal_bar.stdout, literal_bar.exit_code) == ("", 1)
+
+
+def test_head_tail_sort_and_uniq_work_on_kubectl_tables(seeded: Terminal) -> None:
+    table = seeded.ok("get pods").splitlines()
+    assert seeded.ok("get pods | head -n 1").splitlines() == table[:1]
+    assert seeded.ok("get pods | tail -2").splitlines() == table[-2:]
+    assert seeded.ok("get pods | tail -n +2 | sort -r").splitlines() == sorted(table[1:], reverse=True)
+    assert seeded.ok("get pods --show-labels | grep -o 'run=[a-z]*' | sort | uniq -c") == "      2 run=httpd\n"
+
+
+def test_a_pipe_into_a_command_the_terminal_lacks_says_so(seeded: Terminal) -> None:
+    missing = seeded("get pods | awk '{print $1}'")
+    assert missing.exit_code == 127
+    assert missing.stderr.startswith("awk: command not found")
+    broken = seeded("get pods | | wc -l")
+    assert (broken.exit_code, broken.stderr) == (2, "bash: syntax error near unexpected token `|'\n")
+    quoted = seeded.ok("get pods -l 'run in (httpd)' | wc -l")
+    assert quoted == "3\n"

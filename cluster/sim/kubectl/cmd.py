@@ -15,6 +15,7 @@ from cluster.sim.apimachinery.kinds import KINDS
 from cluster.sim.kubectl import apply as apply_cmds
 from cluster.sim.kubectl import exec as exec_cmds
 from cluster.sim.kubectl import get as get_cmds
+from cluster.sim.kubectl import shell
 from cluster.sim.kubectl import workloads as workload_cmds
 from cluster.sim.kubectl.flags import Flag, Parsed, UsageError, parse
 from cluster.sim.kubectl.session import (
@@ -289,7 +290,10 @@ def run(cluster: Cluster, argv: list[str], *, stdin: str = "", files: FileSource
 
 
 def run_line(cluster: Cluster, line: str, *, stdin: str = "", files: FileSource | None = None) -> Result:
-    """Run a typed line: `get pods -o wide`, `kubectl get pods`, or `curl URL` / `wget URL` from a client pod."""
+    """Run a typed line: `get pods -o wide`, `kubectl get pods`, or `curl URL` / `wget URL` from a client pod;
+    `| grep …`, `| wc -l` and the other shell filters work on what it prints."""
+    if shell.is_pipeline(line):
+        return _run_pipeline(cluster, line, stdin=stdin, files=files)
     try:
         argv = shlex.split(line)
     except ValueError as exc:
@@ -305,6 +309,19 @@ def run_line(cluster: Cluster, line: str, *, stdin: str = "", files: FileSource 
             code = err.exit_code
         return Result("".join(session.out), "".join(session.err), code, session.changed)
     return run(cluster, argv, stdin=stdin, files=files)
+
+
+def _run_pipeline(cluster: Cluster, line: str, *, stdin: str, files: FileSource | None) -> Result:
+    try:
+        first, *filters = shell.split_pipeline(line)
+    except ValueError as exc:
+        return Result("", f"error: {exc}\n", 1, False)
+    except shell.ShellError as err:
+        return Result("", err.message + "\n", err.exit_code, False)
+    result = run_line(cluster, shlex.join(first), stdin=stdin, files=files)
+    piped = shell.run_filters(result.stdout, filters)
+    return Result(piped.stdout, result.stderr + piped.stderr, piped.exit_code, result.changed, result.errors,
+                  result.hint)
 
 
 def _dispatch(s: Session, argv: list[str]) -> int:
