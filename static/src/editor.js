@@ -51,7 +51,7 @@ export function createEditor(host, { onApply, doc = "" }) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
       push();
     },
-    /** Shows `[{line, message}]` (1-based lines) as lint errors. */
+    /** Shows `[{line, column?, message}]` (1-based) as lint errors. */
     showErrors(errors) {
       serverErrors = errors || [];
       push();
@@ -64,7 +64,8 @@ function diagnosticAt(doc, error) {
   const number = Math.min(Math.max(1, error.line || 1), doc.lines);
   const line = doc.line(number);
   const indent = line.text.length - line.text.trimStart().length;
-  const from = Math.min(line.from + indent, line.to);
+  // the server names the column of the key or value at fault; without one, the line's first character
+  const from = Math.min(line.from + (error.column ? error.column - 1 : indent), line.to);
   return { from, to: Math.max(line.to, from), severity: "error", source: "kubectl", message: error.message };
 }
 

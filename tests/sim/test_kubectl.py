@@ -114,7 +114,7 @@ def test_a_tab_in_the_indentation_is_a_parse_error_with_its_line() -> None:
     result = term("apply -f tab.yaml")
     assert result.stderr == ("error: error parsing tab.yaml: error converting YAML to JSON: yaml: line 4: found "
                              "character that cannot start any token\n")
-    assert result.errors == [{"line": 4, "message": result.stderr[len("error: "):-1]}]
+    assert result.errors == [{"line": 4, "column": 1, "message": result.stderr[len("error: "):-1]}]
     assert not result.changed
 
 

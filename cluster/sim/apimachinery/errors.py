@@ -105,6 +105,8 @@ class ApiError(Exception):
     reason: str
     message: str
     details: dict[str, Any] = field(default_factory=dict)
+    # the fields a decoding error is about (not part of the Status): where the editor marks it
+    field_paths: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         super().__init__(self.message)

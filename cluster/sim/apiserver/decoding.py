@@ -42,16 +42,20 @@ class _Decoder:
     def __init__(self, types: dict[str, dict[str, str]]) -> None:
         self.types = types
         self.saved: str | None = None  # first saved error wins (decodeState.saveError)
+        self.saved_path = ""
         self.unknown: list[str] = []
+        self.path = ""  # the JSON path being decoded, for where the editor marks an error
 
-    def save(self, message: str) -> None:
+    def save(self, message: str, path: str) -> None:
         if self.saved is None:
             self.saved = message
+            self.saved_path = path
 
-    def type_error(self, value: Any, spec: str, struct: str, stack: list[str], text: str | None = None) -> None:
+    def type_error(self, value: Any, spec: str, struct: str, stack: list[str], path: str,
+                   text: str | None = None) -> None:
         what = text or json_kind(value)
         self.save(f"json: cannot unmarshal {what} into Go struct field {struct}.{'.'.join(stack)} "
-                  f"of type {go_type_name(spec)}")
+                  f"of type {go_type_name(spec)}", path)
 
     def struct(self, value: Any, key: str, stack: list[str], path: str) -> None:
         fields = self.types[key]
@@ -65,51 +69,52 @@ class _Decoder:
             self.value(value[field], fields[field], name, [*stack, field], field_path)
 
     def value(self, value: Any, spec: str, struct: str, stack: list[str], path: str) -> None:
+        self.path = path
         if value is None:
             return  # null leaves the Go zero value
         underlying = _underlying(spec)
         if underlying.startswith("#"):
             if not isinstance(value, dict):
-                self.type_error(value, spec, struct, stack)
+                self.type_error(value, spec, struct, stack, path)
                 return
             self.struct(value, underlying[1:], stack, path)
         elif underlying.startswith("[]"):
             if not isinstance(value, list):
-                self.type_error(value, spec, struct, stack)
+                self.type_error(value, spec, struct, stack, path)
                 return
             for i, item in enumerate(value):
                 self.value(item, underlying[2:], struct, stack, f"{path}[{i}]")
         elif underlying.startswith("map[string]"):
             if not isinstance(value, dict):
-                self.type_error(value, spec, struct, stack)
+                self.type_error(value, spec, struct, stack, path)
                 return
             for k in sorted(value):
                 self.value(value[k], underlying[len("map[string]"):], struct, stack, f"{path}.{k}")
         else:
-            self.scalar(value, spec, underlying, struct, stack)
+            self.scalar(value, spec, underlying, struct, stack, path)
 
-    def scalar(self, value: Any, spec: str, kind: str, struct: str, stack: list[str]) -> None:
+    def scalar(self, value: Any, spec: str, kind: str, struct: str, stack: list[str], path: str) -> None:
         if kind == "string":
             if not isinstance(value, str):
-                self.type_error(value, spec, struct, stack)
+                self.type_error(value, spec, struct, stack, path)
         elif kind == "bool":
             if not isinstance(value, bool):
-                self.type_error(value, spec, struct, stack)
+                self.type_error(value, spec, struct, stack, path)
         elif kind in _INT_RANGES:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                self.type_error(value, spec, struct, stack)
+                self.type_error(value, spec, struct, stack, path)
             elif not _fits_int(value, kind):
-                self.type_error(value, spec, struct, stack, "number " + go_number(value))
+                self.type_error(value, spec, struct, stack, path, "number " + go_number(value))
         elif kind == "float64":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                self.type_error(value, spec, struct, stack)
+                self.type_error(value, spec, struct, stack, path)
         elif kind == "bytes":
             if not isinstance(value, str):
-                self.type_error(value, spec, struct, stack)
+                self.type_error(value, spec, struct, stack, path)
             else:
                 problem = base64_problem(value)
                 if problem:
-                    self.save(problem)
+                    self.save(problem, path)
         elif kind == "intstr":
             # mirrors IntOrString.UnmarshalJSON: an inner encoding/json call, so no struct context
             if isinstance(value, str):
@@ -258,15 +263,21 @@ def decode(obj: dict[str, Any], strict: bool = True) -> None:
         return
     decoder = _Decoder(data["types"])
     problem: str | None
+    paths: tuple[str, ...] = ()
     try:
         decoder.struct(obj, data["kinds"][kind], [], "")
         problem = decoder.saved
+        paths = (decoder.saved_path,)
     except _Returned as returned:
         problem = str(returned)
+        paths = (decoder.path,)
     if problem is None and strict and decoder.unknown:
         # mirrors runtime.NewStrictDecodingError
         problem = "strict decoding error: " + ", ".join(f'unknown field "{p}"' for p in decoder.unknown)
+        paths = tuple(decoder.unknown)
     if problem is None:
         return
     version = str(obj.get("apiVersion", "")).rsplit("/", 1)[-1]
-    raise errors.bad_request(f'{kind} in version "{version}" cannot be handled as a {kind}: {problem}')
+    err = errors.bad_request(f'{kind} in version "{version}" cannot be handled as a {kind}: {problem}')
+    err.field_paths = paths
+    raise err

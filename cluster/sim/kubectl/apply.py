@@ -53,12 +53,14 @@ def _empty_name_error(doc: Document, kind: Kind, namespace: str) -> str:
 def _record_api_error(s: Session, doc: Document, err: ApiError) -> None:
     causes = err.causes
     if not causes:
-        record_error(s, doc.start_line, err.message)
+        # a decoding error names its fields apart from the message: mark the first of them
+        where = doc.position_of(err.field_paths[0]) if err.field_paths else None
+        record_error(s, where or doc.start_line, err.message)
         return
     for cause in causes:
         text = f"{cause.get('field', '')}: {cause.get('message', '')}" if cause.get("field") else cause.get(
             "message", "")
-        record_error(s, doc.line_of(cause.get("field", "")) if cause.get("field") else doc.start_line, text)
+        record_error(s, doc.position_of(cause.get("field", "")) if cause.get("field") else doc.start_line, text)
 
 
 def _dry_run(p: Parsed) -> str:

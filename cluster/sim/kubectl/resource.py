@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from cluster.sim.apimachinery import labels
 from cluster.sim.apimachinery.errors import ApiError
@@ -65,8 +66,17 @@ class Loaded:
     errors: list[ErrorItem] = field(default_factory=list)
 
 
-def record_error(s: Session, line: int | None, message: str, hint: str | None = None) -> None:
-    s.errors.append({"line": line or 1, "message": message})
+def _where(err: ManifestError) -> int | tuple[int, int] | None:
+    return (err.line, err.column) if err.line and err.column else err.line
+
+
+def record_error(s: Session, where: int | tuple[int, int] | None, message: str, hint: str | None = None) -> None:
+    """An error for the editor, at a line or a (line, column) of the applied text."""
+    line, column = where if isinstance(where, tuple) else (where, None)
+    entry: dict[str, Any] = {"line": line or 1, "message": message}
+    if column:
+        entry["column"] = column
+    s.errors.append(entry)
     if hint and not s.hint:
         s.hint = hint
 
@@ -87,7 +97,7 @@ def load(s: Session, filenames: list[str], recursive: bool) -> Loaded:
                 kind = resolve_kind(doc)
             except ManifestError as err:
                 loaded.errors.append(err.message)
-                record_error(s, err.line, err.message, err.hint)
+                record_error(s, _where(err), err.message, err.hint)
                 continue
             meta = doc.obj.get("metadata") or {}
             given = meta.get("namespace") if isinstance(meta, dict) else None
@@ -95,12 +105,12 @@ def load(s: Session, filenames: list[str], recursive: bool) -> Loaded:
                 message = (f'the namespace from the provided object "{given}" does not match the namespace '
                            f'"{s.namespace}". You must pass \'--namespace={given}\' to perform this operation.')
                 loaded.errors.append(message)
-                record_error(s, doc.line_of("metadata.namespace"), message)
+                record_error(s, doc.position_of("metadata.namespace"), message)
                 continue
             loaded.docs.append((doc, kind))
         if failure is not None:
             loaded.errors.append(failure.message)
-            record_error(s, failure.line, failure.message, failure.hint)
+            record_error(s, _where(failure), failure.message, failure.hint)
     return loaded
 
 

@@ -126,7 +126,8 @@ def with_source(err: ApiError, verb: str, source: str) -> ApiError:
     """cmdutil.AddSourceToErr: the Status message gains `error when <verb> "<source>": `."""
     if not source:
         return err
-    return ApiError(err.code, err.reason, f'error when {verb} "{source}": {err.message}', dict(err.details))
+    return ApiError(err.code, err.reason, f'error when {verb} "{source}": {err.message}', dict(err.details),
+                    err.field_paths)
 
 
 def standard_message(err: ApiError) -> str:

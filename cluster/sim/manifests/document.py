@@ -23,10 +23,12 @@ DEFAULT_LIMITS = Limits()
 
 @dataclass
 class Lines:
-    """The 1-based line of one value in the whole text, and of its fields or items."""
+    """Where one value starts in the whole text (1-based line and column; a field's is its key's), and its
+    fields or items."""
 
     line: int
     children: dict[str | int, Lines] = field(default_factory=dict)
+    column: int = 1
 
 
 @dataclass
@@ -41,6 +43,11 @@ class Document:
 
     def line_of(self, path: str) -> int | None:
         """The line of a field path as API errors name it (`spec.ports[0].port`), or of its nearest parent."""
+        position = self.position_of(path)
+        return position[0] if position else None
+
+    def position_of(self, path: str) -> tuple[int, int] | None:
+        """The line and column of a field path (or of its nearest parent) in the whole text."""
         node = self.lines
         if node is None:
             return None
@@ -51,16 +58,18 @@ class Document:
             if child is None:
                 break
             node = child
-        return node.line
+        return node.line, node.column
 
 
 class ManifestError(Exception):
     """A manifest kubectl would refuse before sending anything; `message` is what follows `error: `."""
 
-    def __init__(self, message: str, line: int | None = None, hint: str | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, hint: str | None = None,
+                 column: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line  # 1-based in the whole text, for the editor underline
+        self.column = column  # 1-based, where known
         self.hint = hint  # Podium's explanation for the UI, when there is one
         # Documents read before the failing one: kubectl still applies these.
         self.parsed: list[Document] = []

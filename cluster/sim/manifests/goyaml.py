@@ -299,12 +299,13 @@ def _syntax_failure(err: MarkedYAMLError, chunk: _Chunk, source: str) -> Manifes
     mark = problem or context
     real = chunk.first_line + mark.line + 1 if mark is not None else None
     return ManifestError(f"error parsing {source}: error converting YAML to JSON: yaml: {where}"
-                         f"{_goyaml_problem(err)}", real)
+                         f"{_goyaml_problem(err)}", real, column=mark.column + 1 if mark is not None else None)
 
 
 def _conversion_failure(err: ConvertError, chunk: _Chunk, source: str) -> ManifestError:
     real = chunk.first_line + err.mark.line + 1 if err.mark is not None else None
-    return ManifestError(f"error parsing {source}: error converting YAML to JSON: {err.text}", real)
+    column = err.mark.column + 1 if err.mark is not None else None
+    return ManifestError(f"error parsing {source}: error converting YAML to JSON: {err.text}", real, column=column)
 
 
 class _Uint64(int):
@@ -393,6 +394,10 @@ class Converter:
     def line(self, node: Any) -> int:
         return int(self.first_line + node.start_mark.line + 1)
 
+    def at(self, node: Any, children: dict[str | int, Lines] | None = None) -> Lines:
+        """Lines for a node: where it starts, 1-based."""
+        return Lines(self.line(node), children if children is not None else {}, int(node.start_mark.column + 1))
+
     def convert(self, node: Any, depth: int) -> tuple[Any, Lines]:
         if isinstance(node, _Alias):
             self.budget.spend_alias(self.line(node))
@@ -401,20 +406,20 @@ class Converter:
             self.expanding.append(node.anchor)
             value, lines = self.convert(node.target, depth)
             self.expanding.pop()
-            return value, Lines(self.line(node), lines.children)
+            return value, self.at(node, lines.children)
         if isinstance(node, yaml.ScalarNode):
-            return json_value(self.scalar(node), node.start_mark), Lines(self.line(node))
+            return json_value(self.scalar(node), node.start_mark), self.at(node)
         if depth >= self.budget.limits.max_depth:
             raise self.budget.too_deep(self.line(node))
         if isinstance(node, yaml.SequenceNode):
-            items, lines = [], Lines(self.line(node))
+            items, lines = [], self.at(node)
             for index, child in enumerate(node.value):
                 value, child_lines = self.convert(child, depth + 1)
                 items.append(value)
                 lines.children[index] = child_lines
             return items, lines
         mapping: dict[str, Any] = {}
-        lines = Lines(self.line(node))
+        lines = self.at(node)
         self.fill_mapping(node, depth, mapping, lines)
         return mapping, lines
 
@@ -428,6 +433,7 @@ class Converter:
             value, child_lines = self.convert(value_node, depth + 1)
             mapping[key] = value
             child_lines.line = self.line(key_node)
+            child_lines.column = int(key_node.start_mark.column + 1)
             lines.children[key] = child_lines
 
     @staticmethod
