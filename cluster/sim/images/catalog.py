@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cluster.sim.apimachinery.timeutil import parse_rfc3339
+from cluster.sim.images.reference import Reference, parse_normalized_named
 
 FOREVER = float("inf")
 # Body placeholders filled per request; lesson entries may use them too.
@@ -232,64 +233,6 @@ BUILTIN: tuple[ImageBehavior, ...] = (
 GENERIC = ImageBehavior(repository="", size_bytes=25_000_000, pull_seconds=3.0, program="generic",
                         responses=_web("ok\n"), tools=("curl", "wget"))
 
-# ---- image references (github.com/distribution/reference) ---------------------------------------------------
-
-_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
-_DOMAIN = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*" \
-          r"(?::[0-9]+)?"
-_REFERENCE = re.compile(rf"^(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*(?::[\w][\w.-]{{0,127}})?"
-                        r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$")
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A parsed image reference: `docker.io/library/nginx`, tag `1.27`, digest."""
-
-    repository: str
-    tag: str
-    digest: str
-
-    @property
-    def full(self) -> str:
-        if self.digest:
-            return f"{self.repository}@{self.digest}"
-        return f"{self.repository}:{self.tag}"
-
-
-def _split_domain(name: str) -> tuple[str, str]:
-    """mirrors splitDockerDomain: the first component is a registry if it has '.' or ':' or is localhost."""
-    first, sep, rest = name.partition("/")
-    if not sep or ("." not in first and ":" not in first and first != "localhost" and first.lower() == first):
-        domain, remainder = "docker.io", name
-    else:
-        domain, remainder = first, rest
-    if domain == "index.docker.io":
-        domain = "docker.io"
-    if domain == "docker.io" and "/" not in remainder:
-        remainder = "library/" + remainder
-    return domain, remainder
-
-
-def parse_reference(image: str) -> Reference | str:
-    """The normalised reference, or the error text of ParseNormalizedNamed / ParseDockerRef."""
-    domain, remainder = _split_domain(image)
-    remote = remainder.split("@")[0]
-    remote = remote[:remote.index(":")] if ":" in remote else remote
-    if remote.lower() != remote:
-        return f"invalid reference format: repository name ({remote}) must be lowercase"
-    if not image or not _REFERENCE.match(f"{domain}/{remainder}"):
-        return "invalid reference format"
-    name, _, digest = f"{domain}/{remainder}".partition("@")
-    slash = name.rfind("/")
-    colon = name.rfind(":")
-    tag = ""
-    if colon > slash:
-        name, tag = name[:colon], name[colon + 1:]
-    if not tag and not digest:
-        tag = "latest"
-    return Reference(name, tag, digest)
-
-
 def _one_edit_apart(a: str, b: str) -> bool:
     """Damerau-Levenshtein distance exactly 1 (one insertion, deletion, substitution or transposition)."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -387,7 +330,7 @@ class Catalog:
         for entry in BUILTIN:
             self._add(entry)
         for name, data in (extra or {}).items():
-            ref = parse_reference(name)
+            ref = parse_normalized_named(name)
             repository = ref.repository if isinstance(ref, Reference) else name
             base = self.entries.get(repository)
             self._add(_from_dict({"repository": repository, **data}, base))
@@ -402,7 +345,7 @@ class Catalog:
 
     def resolve(self, image: str) -> ImageBehavior | PullFailure:
         """The image's behaviour, or why pulling it fails (typos of known names fail as Docker Hub does)."""
-        ref = parse_reference(image)
+        ref = parse_normalized_named(image)
         if isinstance(ref, str):
             # mirrors the kubelet's applyDefaultImageTag error, wrapped by the InvalidImageName waiting state
             return PullFailure("InvalidImageName",
@@ -427,7 +370,7 @@ class Catalog:
     @staticmethod
     def version(behavior: ImageBehavior, container: dict[str, Any]) -> str:
         """The version a tag names (`nginx:1.14.2` → 1.14.2), else what latest is."""
-        ref = parse_reference(str(container.get("image", "")))
+        ref = parse_normalized_named(str(container.get("image", "")))
         tag = ref.tag if isinstance(ref, Reference) else ""
         match = re.match(r"v?(\d+(?:\.\d+)*)", tag)
         if match and behavior.program == "hello-app":

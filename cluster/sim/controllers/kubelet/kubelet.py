@@ -14,6 +14,7 @@ from cluster.sim.apiserver.allocators import host_local_next
 from cluster.sim.apiserver.store import Obj, clone
 from cluster.sim.controllers.base import Controller
 from cluster.sim.images.catalog import Catalog, PullFailure
+from cluster.sim.images.reference import Reference, parse_normalized_named
 
 COMPONENT = "kubelet"
 STAGE_SECONDS = {
@@ -34,18 +35,10 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def normalize_image(image: str) -> str:
-    """docker.io/library/nginx:latest form, as containerStatuses.image shows it."""
-    name = image.split("@")[0]
-    tail = name.rsplit("/", 1)[-1]
-    if ":" not in tail:
-        name += ":latest"
-    first = name.split("/")[0]
-    if "/" not in name:
-        name = "docker.io/library/" + name
-    elif "." not in first and ":" not in first and first != "localhost":
-        name = "docker.io/" + name
-    return name
+def _image_name(image: str) -> str:
+    """repository:tag as containerStatuses.image and the node's image list show it (docker.io/library/nginx:latest)."""
+    ref = parse_normalized_named(image)
+    return ref.tagged if isinstance(ref, Reference) else image
 
 
 class Kubelet(Controller):
@@ -317,7 +310,7 @@ class Kubelet(Controller):
 
     def _image_cached(self, node_name: str, image: str) -> bool:
         node = self.cluster.store.get("Node", "", node_name)
-        wanted = normalize_image(image)
+        wanted = _image_name(image)
         return any(wanted in entry.get("names", []) for entry in (node or {}).get("status", {}).get("images", []))
 
     def _step_pull_failed(self, pod: Obj, index: int) -> None:
@@ -365,7 +358,7 @@ class Kubelet(Controller):
         node = self.cluster.store.get("Node", "", node_name)
         if node is None:
             return
-        wanted = normalize_image(image)
+        wanted = _image_name(image)
         images = node["status"].get("images", [])
         if any(wanted in entry.get("names", []) for entry in images):
             return
@@ -396,7 +389,7 @@ class Kubelet(Controller):
         run = self.catalog.run(behavior, container)
         statuses, pos = self._statuses(pod, index)
         previous = statuses[pos]
-        image = normalize_image(container.get("image", ""))
+        image = _image_name(container.get("image", ""))
         container_id = "containerd://" + _digest(f"{pod['metadata']['uid']}/{name}/{previous.get('restartCount', 0)}")
         has_readiness = bool(container.get("readinessProbe"))
         statuses[pos] = {
