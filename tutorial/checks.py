@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from cluster.sim.apimachinery.kinds import KINDS
 from cluster.sim.apimachinery.labels import map_matches
 from cluster.sim.cluster import Cluster
+from cluster.sim.controllers.podutil import is_ready
 
 DEFAULT_TRAFFIC_COUNT = 20
 TRAFFIC_RESULTS = ("answered", "refused", "timeout")
@@ -180,11 +181,6 @@ def _ns(params: dict[str, Any]) -> str:
     return str(params.get("namespace", "default"))
 
 
-def _is_ready(pod: dict[str, Any]) -> bool:
-    conditions = (pod.get("status") or {}).get("conditions") or []
-    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
-
-
 def _is_terminating(pod: dict[str, Any]) -> bool:
     return bool(pod["metadata"].get("deletionTimestamp"))
 
@@ -268,7 +264,7 @@ def pods_ready(cluster: Cluster, params: dict[str, Any]) -> Finding:
     selector, want, ns = params["selector"], params["count"], _ns(params)
     wanted_ready = params.get("ready", True)
     pods = _running_pods(cluster, ns, selector)
-    have = sum(1 for p in pods if _is_ready(p) == wanted_ready)
+    have = sum(1 for p in pods if is_ready(p) == wanted_ready)
     ok = have >= want if params.get("at_least") else have == want
     state = "ready" if wanted_ready else "running but not ready"
     return Finding(ok, f"{have} of {_count_text(len(pods), 'running pod')} with {_labels_text(selector)} "

@@ -9,6 +9,7 @@ from typing import Any
 from cluster.sim.apimachinery.errors import ApiError, bad_request
 from cluster.sim.apimachinery.kinds import KINDS
 from cluster.sim.apimachinery.timeutil import parse_rfc3339
+from cluster.sim.controllers.podutil import is_ready
 from cluster.sim.images.catalog import Catalog
 from cluster.sim.kubectl import curl
 from cluster.sim.kubectl.flags import Parsed, parse_duration
@@ -35,8 +36,7 @@ def _rank(pod: Obj) -> tuple[int, int, str]:
     # mirrors podutils.ByLogging: running and ready pods first, then the older one
     status = pod.get("status") or {}
     running = status.get("phase") == "Running"
-    ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in status.get("conditions") or [])
-    return (0 if running else 1, 0 if ready else 1, pod["metadata"].get("creationTimestamp", ""))
+    return (0 if running else 1, 0 if is_ready(pod) else 1, pod["metadata"].get("creationTimestamp", ""))
 
 
 def find_pod(s: Session, text: str) -> Obj:
