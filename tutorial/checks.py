@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from cluster.sim.apimachinery.kinds import KINDS
 from cluster.sim.apimachinery.labels import map_matches
 from cluster.sim.cluster import Cluster
+from cluster.sim.controllers.deploymentutil import rollout_status
 from cluster.sim.controllers.podutil import is_ready
 
 DEFAULT_TRAFFIC_COUNT = 20
@@ -276,22 +277,8 @@ def _rollout(cluster: Cluster, ns: str, name: str) -> tuple[dict[str, Any] | Non
     deploy = cluster.store.get("Deployment", ns, name)
     if deploy is None:
         return None, f'There is no Deployment "{name}" yet.'
-    # mirrors DeploymentStatusViewer.Status (kubectl rollout status)
-    spec, status = deploy.get("spec") or {}, deploy.get("status") or {}
-    replicas = spec.get("replicas", 1)
-    updated = status.get("updatedReplicas", 0)
-    if deploy["metadata"].get("generation", 0) > status.get("observedGeneration", 0):
-        return deploy, "Waiting for deployment spec update to be observed..."
-    if updated < replicas:
-        return deploy, (f'Waiting for deployment "{name}" rollout to finish: {updated} out of {replicas} new '
-                        "replicas have been updated...")
-    if status.get("replicas", 0) > updated:
-        return deploy, (f'Waiting for deployment "{name}" rollout to finish: {status["replicas"] - updated} old '
-                        "replicas are pending termination...")
-    if status.get("availableReplicas", 0) < updated:
-        return deploy, (f'Waiting for deployment "{name}" rollout to finish: {status.get("availableReplicas", 0)} '
-                        f"of {updated} updated replicas are available...")
-    return deploy, ""
+    rollout = rollout_status(deploy)
+    return deploy, "" if rollout.done else rollout.message
 
 
 @check("deployment_available", "A Deployment has rolled out and all its replicas are available",
