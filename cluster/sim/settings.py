@@ -22,6 +22,8 @@ class Settings:
     cluster_name: str = "podium"
     proxy_mode: str = "iptables"  # or "ipvs"
     time_scale: float = 1.0  # multiplies kubelet delays; a lesson may speed the lifecycle up (0.25 = 4× faster)
+    # the kubelet's stage table, changed by stage name: {"sandbox": {"delay": 5}} (controllers/kubelet/stages.py)
+    stages: dict[str, dict[str, float]] = field(default_factory=dict)
     images: dict[str, Any] = field(default_factory=dict)  # catalog additions
     max_objects: int = 5000
     max_replicas: int = 1000
