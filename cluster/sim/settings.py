@@ -8,7 +8,8 @@ from typing import Any, get_origin, get_type_hints
 KUBERNETES_VERSION = "v1.32.4"  # what the API server and the kubelets report
 
 # What a lesson may choose; the rest (limits, node sizes, the cluster's name) is the server's to set.
-LESSON_SETTINGS = ("seed", "service_cidr", "cluster_cidr", "workers", "time_scale", "images", "proxy_mode")
+LESSON_SETTINGS = ("seed", "service_cidr", "cluster_cidr", "workers", "time_scale", "stages", "images",
+                   "proxy_mode")
 
 
 @dataclass
