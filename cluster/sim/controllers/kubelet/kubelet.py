@@ -105,9 +105,9 @@ class Kubelet(Controller):
 
     def _backoff(self, stage: str, previous: float | None) -> float:
         """flowcontrol.Backoff.Next: the stage's delay first, then twice the previous one, at most its max."""
-        current = self.stages[stage]
-        initial, cap = self.stages.delay(stage), current.max or math.inf
-        return min(initial if previous is None else previous * 2, cap)
+        cap = self.stages[stage].max
+        delay = self.stages.delay(stage) if previous is None else previous * 2
+        return delay if cap is None else min(delay, cap)
 
     def _fresh(self, ns: str, name: str, uid: str) -> Obj | None:
         pod = self.cluster.store.get("Pod", ns, name)
@@ -664,7 +664,8 @@ class Kubelet(Controller):
         key = f"crash/{name}"
         started = state.get(f"started/{name}", 0.0)
         # mirrors flowcontrol.Backoff's GC: a container that ran longer than twice the cap starts over
-        ran_long = self.cluster.now - started > 2 * (self.stages["restart"].max or math.inf)
+        cap = self.stages["restart"].max
+        ran_long = cap is not None and self.cluster.now - started > 2 * cap
         delay = self._backoff("restart", None if ran_long else state.get(key))
         state[key] = delay
         statuses, pos = self._statuses(pod, slot)
