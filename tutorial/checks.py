@@ -15,6 +15,8 @@ from typing import Any, Protocol
 from cluster.sim.apimachinery.kinds import KINDS
 from cluster.sim.apimachinery.labels import map_matches
 from cluster.sim.cluster import Cluster
+from cluster.sim.controllers.deploymentutil import rollout_status
+from cluster.sim.controllers.podutil import is_ready
 
 DEFAULT_TRAFFIC_COUNT = 20
 TRAFFIC_RESULTS = ("answered", "refused", "timeout")
@@ -180,11 +182,6 @@ def _ns(params: dict[str, Any]) -> str:
     return str(params.get("namespace", "default"))
 
 
-def _is_ready(pod: dict[str, Any]) -> bool:
-    conditions = (pod.get("status") or {}).get("conditions") or []
-    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
-
-
 def _is_terminating(pod: dict[str, Any]) -> bool:
     return bool(pod["metadata"].get("deletionTimestamp"))
 
@@ -268,7 +265,7 @@ def pods_ready(cluster: Cluster, params: dict[str, Any]) -> Finding:
     selector, want, ns = params["selector"], params["count"], _ns(params)
     wanted_ready = params.get("ready", True)
     pods = _running_pods(cluster, ns, selector)
-    have = sum(1 for p in pods if _is_ready(p) == wanted_ready)
+    have = sum(1 for p in pods if is_ready(p) == wanted_ready)
     ok = have >= want if params.get("at_least") else have == want
     state = "ready" if wanted_ready else "running but not ready"
     return Finding(ok, f"{have} of {_count_text(len(pods), 'running pod')} with {_labels_text(selector)} "
@@ -280,22 +277,8 @@ def _rollout(cluster: Cluster, ns: str, name: str) -> tuple[dict[str, Any] | Non
     deploy = cluster.store.get("Deployment", ns, name)
     if deploy is None:
         return None, f'There is no Deployment "{name}" yet.'
-    # mirrors DeploymentStatusViewer.Status (kubectl rollout status)
-    spec, status = deploy.get("spec") or {}, deploy.get("status") or {}
-    replicas = spec.get("replicas", 1)
-    updated = status.get("updatedReplicas", 0)
-    if deploy["metadata"].get("generation", 0) > status.get("observedGeneration", 0):
-        return deploy, "Waiting for deployment spec update to be observed..."
-    if updated < replicas:
-        return deploy, (f'Waiting for deployment "{name}" rollout to finish: {updated} out of {replicas} new '
-                        "replicas have been updated...")
-    if status.get("replicas", 0) > updated:
-        return deploy, (f'Waiting for deployment "{name}" rollout to finish: {status["replicas"] - updated} old '
-                        "replicas are pending termination...")
-    if status.get("availableReplicas", 0) < updated:
-        return deploy, (f'Waiting for deployment "{name}" rollout to finish: {status.get("availableReplicas", 0)} '
-                        f"of {updated} updated replicas are available...")
-    return deploy, ""
+    rollout = rollout_status(deploy)
+    return deploy, "" if rollout.done else rollout.message
 
 
 @check("deployment_available", "A Deployment has rolled out and all its replicas are available",

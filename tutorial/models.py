@@ -11,6 +11,7 @@ from django.db import models
 from django.dispatch import receiver
 from django.urls import reverse
 
+from cluster.sim.controllers.kubelet.stages import override_problems
 from cluster.sim.settings import LESSON_SETTINGS, Settings
 
 # Cluster settings a lesson may choose, with the JSON types the engine's Settings fields take.
@@ -182,6 +183,8 @@ def validate_cluster_settings(value: Any) -> list[str]:
             problems.append(f"unknown setting {key!r}; known: {', '.join(sorted(CLUSTER_SETTINGS))}")
         elif isinstance(item, bool) or not isinstance(item, expected):
             problems.append(f"{key}: wrong type {type(item).__name__}")
+    if isinstance(value.get("stages"), dict):
+        problems += override_problems(value["stages"])
     cidr = value.get("service_cidr")
     if isinstance(cidr, str):
         import ipaddress

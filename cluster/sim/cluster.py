@@ -16,12 +16,14 @@ from cluster.sim.bootstrap import bootstrap
 from cluster.sim.clock import Clock
 from cluster.sim.controllers import build_controllers
 from cluster.sim.controllers.base import Controller
+from cluster.sim.controllers.kubelet.kubelet import TIMER as KUBELET_TIMER
+from cluster.sim.controllers.kubelet.kubelet import upgrade_v1_timer
 from cluster.sim.controllers.recorder import Recorder
 from cluster.sim.images.catalog import Catalog
 from cluster.sim.network.kubeproxy import Network, ProxyState
 from cluster.sim.settings import ClusterState, Settings
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: kubelet timers name a container by Slot (version 1: init containers from 10 000)
 MAX_SETTLE_ROUNDS = 10_000
 REQUEST_HISTORY = 50  # the learner's most recent requests, kept in the snapshot for lesson checks
 MAX_TRAFFIC_EVENTS = 100  # per batch, the diagram animates at most this many requests
@@ -80,6 +82,8 @@ class Cluster:
 
     @classmethod
     def from_snapshot(cls, data: dict[str, Any]) -> Cluster:
+        if data.get("version") == 1:
+            data = _upgrade_from_v1(data)
         if data.get("version") != SNAPSHOT_VERSION:
             raise ValueError(f"snapshot version {data.get('version')} is not {SNAPSHOT_VERSION}")
         cluster = cls(Settings.from_dict(data["settings"]), data["clock"]["now"])
@@ -195,3 +199,10 @@ class Cluster:
                 cluster_cidr=self.settings.cluster_cidr,
             )
         return self._network
+
+
+def _upgrade_from_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """A version-1 snapshot in version 2's form: only the kubelet's timers changed."""
+    timers = [[when, seq, action, upgrade_v1_timer(args) if action == KUBELET_TIMER else args]
+              for when, seq, action, args in data["clock"]["timers"]]
+    return {**data, "version": 2, "clock": {**data["clock"], "timers": timers}}

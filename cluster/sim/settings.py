@@ -8,7 +8,8 @@ from typing import Any, get_origin, get_type_hints
 KUBERNETES_VERSION = "v1.32.4"  # what the API server and the kubelets report
 
 # What a lesson may choose; the rest (limits, node sizes, the cluster's name) is the server's to set.
-LESSON_SETTINGS = ("seed", "service_cidr", "cluster_cidr", "workers", "time_scale", "images", "proxy_mode")
+LESSON_SETTINGS = ("seed", "service_cidr", "cluster_cidr", "workers", "time_scale", "stages", "images",
+                   "proxy_mode")
 
 
 @dataclass
@@ -22,6 +23,8 @@ class Settings:
     cluster_name: str = "podium"
     proxy_mode: str = "iptables"  # or "ipvs"
     time_scale: float = 1.0  # multiplies kubelet delays; a lesson may speed the lifecycle up (0.25 = 4× faster)
+    # the kubelet's stage table, changed by stage name: {"sandbox": {"delay": 5}} (controllers/kubelet/stages.py)
+    stages: dict[str, dict[str, float]] = field(default_factory=dict)
     images: dict[str, Any] = field(default_factory=dict)  # catalog additions
     max_objects: int = 5000
     max_replicas: int = 1000

@@ -250,6 +250,15 @@ def test_the_same_seed_and_inputs_give_the_same_snapshot():
     assert run() == run()
 
 
+def test_uids_are_version_4_uuids_that_the_seed_fixes():
+    # pinned: snapshots and screenshots saved before keep their uids
+    assert cluster(7).store.get("Service", "default", "kubernetes")["metadata"]["uid"] == \
+        "ae97ba94-d0ed-482f-8f6d-05584ef8aa38"
+    uids = [p["metadata"]["uid"] for p in seed_cluster().store.list("Pod")]
+    assert len(set(uids)) == len(uids)
+    assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", u) for u in uids)
+
+
 def test_a_snapshot_round_trip_continues_exactly_where_it_left_off():
     a = seed_cluster()
     b = Cluster.from_snapshot(json.loads(json.dumps(a.to_snapshot())))

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cluster.sim.images.catalog import FOREVER, GENERIC, Catalog, ImageBehavior, PullFailure, parse_reference
+from cluster.sim.images.catalog import FOREVER, GENERIC, Catalog, ImageBehavior, PullFailure
+from cluster.sim.images.reference import parse_normalized_named
+from tests.sim.factories import cluster, pod
 
 CATALOG = Catalog()
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "k8s-docs-examples"
@@ -57,7 +59,20 @@ def test_invalid_references_are_invalid_image_names():
     assert CATALOG.resolve("nginx:") == PullFailure(
         "InvalidImageName", 'Failed to apply default image tag "nginx:": couldn\'t parse image name "nginx:": '
                             "invalid reference format")
-    assert parse_reference("registry.example.com:5000/team/app:v2").repository == "registry.example.com:5000/team/app"
+    assert parse_normalized_named("registry.example.com:5000/team/app:v2").repository == \
+        "registry.example.com:5000/team/app"
+
+
+@pytest.mark.parametrize(("image", "shown"), [
+    ("nginx", "docker.io/library/nginx:latest"), ("docker.io/redis:7.4", "docker.io/library/redis:7.4"),
+    ("index.docker.io/library/nginx:1.27", "docker.io/library/nginx:1.27"),
+    ("localhost:5000/app", "localhost:5000/app:latest"), ("nginx@sha256:" + "a" * 64, "docker.io/library/nginx:latest"),
+])
+def test_the_pod_status_shows_the_image_by_its_full_name(image, shown):
+    c = cluster()
+    c.api.create(pod("web", image))
+    c.advance_by(30)
+    assert c.store.get("Pod", "default", "web")["status"]["containerStatuses"][0]["image"] == shown
 
 
 def test_unknown_images_pull_and_serve_on_their_declared_ports():

@@ -6,11 +6,13 @@ from pathlib import Path
 
 SIM = Path(__file__).resolve().parents[2] / "cluster" / "sim"
 ALLOWED_THIRD_PARTY = {"yaml"}
-FORBIDDEN_STDLIB = {"asyncio", "threading", "multiprocessing", "socket", "secrets", "uuid"}
+FORBIDDEN_STDLIB = {"asyncio", "threading", "multiprocessing", "socket", "secrets"}
 FORBIDDEN_CALLS = {
     ("time", "time"), ("time", "monotonic"), ("time", "perf_counter"), ("time", "sleep"),
     ("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
+    ("uuid", "uuid1"), ("uuid", "uuid4"), ("uuid", "getnode"),  # the clock, the OS's randomness, the MAC address
 }
+ALLOWED_FROM_IMPORTS = {"random": {"Random"}, "time": set(), "uuid": {"UUID"}}  # uuid.UUID(int=...) is pure
 GLOBAL_RANDOM = {"random", "randint", "choice", "choices", "shuffle", "sample", "uniform", "seed", "randrange"}
 
 
@@ -47,9 +49,9 @@ def test_it_never_reads_the_wall_clock_or_global_randomness():
                     offenders.append(f"{path.name}:{node.lineno} {pair[0]}.{pair[1]}")
                 if node.value.id == "random" and node.attr in GLOBAL_RANDOM:
                     offenders.append(f"{path.name}:{node.lineno} random.{node.attr}")
-            if isinstance(node, ast.ImportFrom) and node.module in {"time", "random"}:
+            if isinstance(node, ast.ImportFrom) and node.module in ALLOWED_FROM_IMPORTS:
                 for alias in node.names:
-                    if alias.name != "Random":
+                    if alias.name not in ALLOWED_FROM_IMPORTS[node.module]:
                         offenders.append(f"{path.name}: from {node.module} import {alias.name}")
     assert offenders == []
 
@@ -58,6 +60,13 @@ def test_the_guard_itself_catches_a_wall_clock_read(tmp_path):
     tree = ast.parse("import time\nx = time.time()\n")
     hits = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and (n.value.id, n.attr) in FORBIDDEN_CALLS]
     assert hits
+
+
+def test_the_guard_catches_a_uuid_from_the_os_but_not_one_built_from_seeded_bits():
+    tree = ast.parse("import uuid\na = uuid.uuid4()\nb = uuid.UUID(int=rng.getrandbits(128), version=4)\n")
+    hits = [(n.value.id, n.attr) for n in ast.walk(tree)
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and (n.value.id, n.attr) in FORBIDDEN_CALLS]
+    assert hits == [("uuid", "uuid4")]
 
 
 def _module_name(path: Path) -> str:

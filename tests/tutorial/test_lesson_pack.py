@@ -85,3 +85,37 @@ def test_a_changed_lesson_file_updates_its_lesson(db, tmp_path):
     assert load_pack(tmp_path).updated == ["nodeport"]
     assert Lesson.objects.get(slug="nodeport").title == "NodePort, revised"
     assert Check.objects.filter(step__lesson__slug="nodeport").count() == 6
+
+
+POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n"
+
+
+def _ready_at(lesson: Lesson) -> float:
+    """When the setup's pod turns Ready, in cluster seconds after the lesson's setup was applied."""
+    from cluster.sim.controllers.podutil import ready_since
+
+    cluster = build_cluster(lesson, NOW)
+    cluster.advance_by(120)
+    since = ready_since(cluster.store.get("Pod", "default", "web"))
+    assert since is not None
+    return since - NOW
+
+
+def test_a_lessons_stage_delay_changes_when_its_pods_become_ready(db):
+    plain = Lesson(slug="plain", title="Plain", settings={"seed": 7}, setup=POD, setup_age=0)
+    slow = Lesson(slug="slow", title="Slow", settings={"seed": 7, "stages": {"sandbox": {"delay": 45}}}, setup=POD,
+                  setup_age=0)
+    slow.full_clean()
+    assert _ready_at(plain) < 15
+    assert 45 < _ready_at(slow) < 60
+
+
+def test_the_admin_refuses_a_stage_override_the_kubelet_does_not_have(db):
+    from django.core.exceptions import ValidationError
+
+    lesson = Lesson(slug="x", title="X", settings={"stages": {"sandbox": {"delay": -1}, "pulled": {"delay": 1}}})
+    with pytest.raises(ValidationError) as err:
+        lesson.full_clean()
+    problems = err.value.message_dict["settings"]
+    assert "stages.sandbox.delay: a number of seconds, 0 or more" in problems
+    assert any(p.startswith("stages.pulled.delay: not a setting of this stage") for p in problems)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import random
-import re
 from typing import Any
+
+from cluster.sim.images.reference import parse_normalized_named
 
 Obj = dict[str, Any]
 
@@ -14,14 +15,6 @@ SERVICE_ACCOUNT_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
 DEFAULT_TOLERATION_SECONDS = 300
 CLIENT_IP_AFFINITY_SECONDS = 10800
 SYSTEM_PRIORITIES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
-
-# distribution/reference grammar, enough to tell a tagged, digested or malformed image apart
-_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_DOMAIN = r"(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)"
-_IMAGE = re.compile(
-    rf"(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*(?::(?P<tag>[\w][\w.-]{{0,127}}))?"
-    r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?"
-)
 
 
 def _spec(obj: Obj) -> Obj:
@@ -42,12 +35,10 @@ def _dicts(value: Any) -> list[Obj]:
 
 def image_tag(image: str) -> str:
     """The tag ParseImageName finds: `latest` when neither tag nor digest is given, "" when unparsable."""
-    match = _IMAGE.fullmatch(image)
-    if match is None or len(image) > 255:
+    ref = parse_normalized_named(image)
+    if isinstance(ref, str) or len(image) > 255:
         return ""
-    if match["tag"] is None and match["digest"] is None:
-        return "latest"
-    return match["tag"] or ""
+    return ref.tag
 
 
 def default_container(container: Obj) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from random import Random
@@ -113,12 +114,8 @@ class Store:
         self._listeners.append(listener)
 
     def new_uid(self) -> str:
-        """A version-4 UUID drawn from the cluster's seeded randomness."""
-        n = self.rng.getrandbits(128)
-        n = (n & ~(0xF000 << 64)) | (0x4000 << 64)
-        n = (n & ~(0xC000 << 48)) | (0x8000 << 48)
-        h = f"{n:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        """A version-4 UUID drawn from the cluster's seeded randomness (uuid4 would draw from the OS)."""
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
     def generate_name(self, kind: str, namespace: str, base: str) -> str:
         """names.SimpleNameGenerator: base cut to 58 characters + 5 random ones, retried on a collision."""

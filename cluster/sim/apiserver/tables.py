@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from cluster.sim.apimachinery.labels import format_label_selector, format_labels, selector_string
 from cluster.sim.apimachinery.timeutil import age
+from cluster.sim.controllers.podutil import is_ready
 
 Obj = dict[str, Any]
 
@@ -198,7 +199,7 @@ def _pod_cells(pod: Obj, now: float) -> list[Any]:
                 has_running = True
                 ready += 1
         if reason == "Completed" and has_running:
-            reason = "Running" if _condition_true(status.get("conditions"), "Ready") else "NotReady"
+            reason = "Running" if is_ready(pod) else "NotReady"
     deleting = meta_of(pod).get("deletionTimestamp")
     if deleting and status.get("reason") == "NodeLost":
         reason = "Unknown"

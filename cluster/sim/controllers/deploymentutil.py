@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cluster.sim.apiserver.store import Obj
@@ -101,6 +102,39 @@ def set_condition(status: dict[str, Any], cond: dict[str, Any]) -> None:
 def new_condition(type_: str, status: str, reason: str, message: str, now: str) -> dict[str, Any]:
     return {"lastTransitionTime": now, "lastUpdateTime": now, "message": message, "reason": reason,
             "status": status, "type": type_}
+
+
+@dataclass(frozen=True)
+class RolloutStatus:
+    """Where a Deployment's rollout stands, in `kubectl rollout status`'s words."""
+
+    message: str  # the line kubectl prints
+    done: bool
+    error: str = ""  # why kubectl gives up (the progress deadline), printed after "error: "
+
+
+def rollout_status(d: Obj) -> RolloutStatus:
+    """mirrors kubectl's DeploymentStatusViewer.Status (without its revision check)."""
+    name = d["metadata"]["name"]
+    status = d.get("status") or {}
+    if d["metadata"].get("generation", 0) > status.get("observedGeneration", 0):
+        return RolloutStatus("Waiting for deployment spec update to be observed...", False)
+    error = ""
+    for cond in status.get("conditions") or []:
+        if cond.get("type") == "Progressing" and cond.get("reason") == "ProgressDeadlineExceeded":
+            error = f'deployment "{name}" exceeded its progress deadline'
+    replicas = d["spec"].get("replicas", 1)
+    updated = status.get("updatedReplicas", 0)
+    waiting = f'Waiting for deployment "{name}" rollout to finish: '
+    if updated < replicas:
+        return RolloutStatus(f"{waiting}{updated} out of {replicas} new replicas have been updated...", False, error)
+    if status.get("replicas", 0) > updated:
+        return RolloutStatus(f"{waiting}{status.get('replicas', 0) - updated} old replicas are pending termination...",
+                             False, error)
+    available = status.get("availableReplicas", 0)
+    if available < updated:
+        return RolloutStatus(f"{waiting}{available} of {updated} updated replicas are available...", False, error)
+    return RolloutStatus(f'deployment "{name}" successfully rolled out', True, error)
 
 
 class DeploymentSync(Protocol):

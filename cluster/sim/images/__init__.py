@@ -1,1 +1,1 @@
-"""The image catalog: what well-known images do when a container runs them, as data a lesson can extend."""
+"""Container images: how a reference names one (reference.py) and what well-known images do when run (catalog.py)."""

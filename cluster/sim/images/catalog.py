@@ -1,6 +1,7 @@
 """The image catalog: what well-known images do when a container runs them (lifecycle as data).
 
-Each entry says how big the image is, how long it takes to pull, start and stop, which ports its default
+The built-in entries are data in catalog.yaml, in the form a lesson's `images` setting uses; this module gives
+them behaviour. Each entry says how big the image is, how long it takes to pull, start and stop, which ports its default
 command listens on, and what it answers over HTTP. `Catalog.run` reads a container's command/args the way
 the image's entrypoint would; `Catalog.respond` answers one HTTP request. Declared containerPorts never make
 a known image listen: that is how a wrong targetPort breaks a Service on a real cluster.
@@ -16,9 +17,13 @@ import re
 import shlex
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import yaml
+
 from cluster.sim.apimachinery.timeutil import parse_rfc3339
+from cluster.sim.images.reference import Reference, parse_normalized_named
 
 FOREVER = float("inf")
 # Body placeholders filled per request; lesson entries may use them too.
@@ -68,226 +73,34 @@ class Run:
     options: tuple[tuple[str, str], ...] = ()  # what the command line configured (text, port bodies...)
 
 
-# ---- the built-in entries -----------------------------------------------------------------------------------
+# ---- the built-in entries (catalog.yaml) ------------------------------------------------------------------
 
-NGINX_WELCOME = """<!DOCTYPE html>
-<html>
-<head>
-<title>Welcome to nginx!</title>
-<style>
-html { color-scheme: light dark; }
-body { width: 35em; margin: 0 auto;
-font-family: Tahoma, Verdana, Arial, sans-serif; }
-</style>
-</head>
-<body>
-<h1>Welcome to nginx!</h1>
-<p>If you see this page, the nginx web server is successfully installed and
-working. Further configuration is required.</p>
-
-<p>For online documentation and support please refer to
-<a href="http://nginx.org/">nginx.org</a>.<br/>
-Commercial support is available at
-<a href="http://nginx.com/">nginx.com</a>.</p>
-
-<p><em>Thank you for using nginx.</em></p>
-</body>
-</html>
-"""
-# nginx before 1.23 served the same page without the color-scheme rule [K: version boundary].
-NGINX_WELCOME_OLD = NGINX_WELCOME.replace(
-    "<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\n"
-    "font-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>",
-    "<style>\n    body {\n        width: 35em;\n        margin: 0 auto;\n"
-    "        font-family: Tahoma, Verdana, Arial, sans-serif;\n    }\n</style>")
-NGINX_404 = ("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n"
-             "<hr><center>nginx/${version}</center>\r\n</body>\r\n</html>\r\n")
-HTTPD_IT_WORKS = "<html><body><h1>It works!</h1></body></html>\n"
-HTTPD_404 = ('<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n'
-             "</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n"
-             "</body></html>\n")
-GO_404 = "404 page not found\n"
-HELLO_APP = "Hello, world!\nVersion: ${version}\nHostname: ${pod}\n"
-MONGO_HTTP = "It looks like you are trying to access MongoDB over HTTP on the native driver port.\n"
-GUESTBOOK = ('<html ng-app="redis">\n  <head>\n    <title>Guestbook</title>\n'
-             '  </head>\n  <body ng-controller="RedisCtrl">\n    <div style="margin-left:20px;">\n'
-             '      <div class="row" style="width: 50%;">\n        <h2>Guestbook</h2>\n'
-             "      </div>\n    </div>\n  </body>\n</html>\n")
-ECHO_SERVER = ('{"host":{"hostname":"${host}","ip":"${client}"},"http":{"method":"${method}","baseUrl":"",'
-               '"originalUrl":"${path}","protocol":"http"},"request":{"params":{"0":"${path}"},"query":{},'
-               '"cookies":{},"body":{},"headers":{"host":"${host}","user-agent":"curl/8.11.1","accept":"*/*"}},'
-               '"environment":{"HOSTNAME":"${pod}"}}')
-HTTPBIN_GET = ('{\n  "args": {}, \n  "headers": {\n    "Accept": "*/*", \n    "Host": "${host}", \n'
-               '    "User-Agent": "curl/8.11.1"\n  }, \n  "origin": "${client}", \n  "url": "http://${host}${path}"\n}\n')
-BUSYBOX_404 = ("<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>\n<BODY><H1>404 Not Found</H1>\n"
-               "The requested URL was not found\n</BODY></HTML>\n")
-PYTHON_LISTING = ('<!DOCTYPE HTML>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-                  "<title>Directory listing for /</title>\n</head>\n<body>\n<h1>Directory listing for /</h1>\n"
-                  "<hr>\n<ul>\n</ul>\n<hr>\n</body>\n</html>\n")
-
-MB = 1_000_000
-NGINX_CMD = ("nginx", "-g", "daemon off;")
+CATALOG_PATH = Path(__file__).resolve().parent / "catalog.yaml"
 
 
-def _entry(repository: str, size: float, **kw: Any) -> ImageBehavior:
-    """An entry whose pull time follows from its size (about 12 MB/s on a lab node, 1–20 s)."""
-    size_bytes = int(size * MB)
-    pull = kw.pop("pull_seconds", round(min(20.0, max(1.0, 0.8 + size_bytes / 12e6)), 1))
-    return ImageBehavior(repository=repository, size_bytes=size_bytes, pull_seconds=pull, **kw)
+def _behavior(data: dict[str, Any]) -> dict[str, Any]:
+    """ImageBehavior fields from catalog.yaml's or a lesson's JSON-able form (lists become tuples)."""
+    known = {f.name for f in fields(ImageBehavior)}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ValueError(f"unknown image field {key!r}")
+        if key == "responses":
+            value = tuple((str(p), int(s), str(b)) for p, s, b in value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        if key == "stop_seconds" and value is None:
+            value = FOREVER
+        values[key] = value
+    return values
 
 
-def _web(path_body: str, status: int = 200) -> tuple[tuple[str, int, str], ...]:
-    return (("*", status, path_body),)
-
-
-SHELL = {"default_run": "exit", "program": "shell", "stop_seconds": FOREVER}
-BUILTIN: tuple[ImageBehavior, ...] = (
-    _entry("docker.io/library/nginx", 72.1, program="nginx", listens=(80,), start_seconds=0.3, stop_seconds=0.3,
-           server="nginx/${version}", content_type="text/html", version="1.27.3",
-           entrypoint=("/docker-entrypoint.sh",), cmd=NGINX_CMD, tools=("curl",),
-           responses=(("/", 200, NGINX_WELCOME), ("/index.html", 200, NGINX_WELCOME), ("*", 404, NGINX_404))),
-    _entry("docker.io/library/httpd", 58.2, program="httpd", listens=(80,), start_seconds=0.4, stop_seconds=0.5,
-           server="Apache/${version} (Unix)", content_type="text/html", version="2.4.62",
-           cmd=("httpd-foreground",),
-           responses=(("/", 200, HTTPD_IT_WORKS), ("/index.html", 200, HTTPD_IT_WORKS), ("*", 404, HTTPD_404))),
-    _entry("docker.io/library/busybox", 2.2, version="1.36.1", cmd=("sh",), tools=("wget",),
-           aliases=("registry.k8s.io/busybox", "k8s.gcr.io/busybox", "gcr.io/google-containers/busybox"), **SHELL),
-    _entry("docker.io/library/alpine", 3.6, version="3.21.0", cmd=("/bin/sh",), tools=("wget",), **SHELL),
-    _entry("docker.io/library/debian", 48.5, version="12.8", cmd=("bash",), **SHELL),
-    _entry("docker.io/library/ubuntu", 29.7, version="24.04", cmd=("/bin/bash",), **SHELL),
-    _entry("docker.io/curlimages/curl", 11.9, version="8.11.1", entrypoint=("/entrypoint.sh",), cmd=("curl",),
-           tools=("curl", "wget"), **{**SHELL, "default_run": "exit"}),
-    _entry("registry.k8s.io/e2e-test-images/agnhost", 51.6, program="agnhost", default_run="pause",
-           stop_seconds=0.1, server="", version="2.53", entrypoint=("/agnhost",), cmd=("pause",),
-           tools=("curl", "wget"),
-           aliases=("k8s.gcr.io/e2e-test-images/agnhost", "gcr.io/kubernetes-e2e-test-images/agnhost",
-                    "us.gcr.io/k8s-artifacts-prod/e2e-test-images/agnhost")),
-    _entry("registry.k8s.io/serve_hostname", 2.7, program="serve-hostname", listens=(9376,), stop_seconds=0.1,
-           cmd=("/serve_hostname",), responses=_web(POD),
-           aliases=("k8s.gcr.io/serve_hostname", "gcr.io/google_containers/serve_hostname")),
-    _entry("docker.io/hashicorp/http-echo", 3.7, program="http-echo", listens=(5678,), stop_seconds=0.1,
-           version="1.0.0", entrypoint=("/http-echo",), responses=_web(TEXT + "\n")),
-    _entry("docker.io/ealen/echo-server", 61.4, program="static", listens=(80,), stop_seconds=0.2,
-           content_type="application/json; charset=utf-8", cmd=("node", "webserver"), tools=("wget",),
-           responses=_web(ECHO_SERVER)),
-    _entry("docker.io/kennethreitz/httpbin", 187.0, program="httpbin", listens=(80,), stop_seconds=0.5,
-           server="gunicorn/19.9.0", content_type="application/json",
-           cmd=("gunicorn", "-b", "0.0.0.0:80", "httpbin:app", "-k", "gevent"),
-           responses=(("/ip", 200, '{\n  "origin": "${client}"\n}\n'), ("/get", 200, HTTPBIN_GET),
-                      ("/", 200, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>httpbin.org</title>\n</head>\n"
-                                 "<body>\n<h2>httpbin.org</h2>\n</body>\n</html>\n"),
-                      ("*", 404, "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 3.2 Final//EN\">\n<title>404 Not Found"
-                                 "</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server."
-                                 "  If you entered the URL manually please check your spelling and try again.</p>\n"))),
-    _entry("docker.io/library/redis", 45.2, program="redis", listens=(6379,), stop_seconds=0.2, version="7.4.1",
-           entrypoint=("docker-entrypoint.sh",), cmd=("redis-server",), responses=_web("", 0)),
-    _entry("docker.io/library/mongo", 151.0, program="mongo", listens=(27017,), start_seconds=2.0, stop_seconds=1.0,
-           version="8.0.4", entrypoint=("docker-entrypoint.sh",), cmd=("mongod",),
-           server="", responses=_web(MONGO_HTTP)),
-    _entry("docker.io/library/mysql", 172.0, program="mysql", listens=(3306,), start_seconds=8.0, stop_seconds=2.0,
-           version="9.1.0", entrypoint=("docker-entrypoint.sh",), cmd=("mysqld",), responses=_web("", 0)),
-    _entry("docker.io/library/postgres", 153.0, program="postgres", listens=(5432,), start_seconds=3.0,
-           stop_seconds=1.0, version="17.2", entrypoint=("docker-entrypoint.sh",), cmd=("postgres",),
-           responses=_web("", 0)),
-    _entry("docker.io/library/wordpress", 254.0, program="static", listens=(80,), start_seconds=1.0,
-           server="Apache/2.4.62 (Debian)", content_type="text/html; charset=UTF-8",
-           entrypoint=("docker-entrypoint.sh",), cmd=("apache2-foreground",), tools=("curl",),
-           responses=_web("", 302)),
-    _entry("docker.io/library/python", 1019.0, program="python", default_run="exit", version="3.13.1",
-           cmd=("python3",), tools=("curl", "wget")),
-    _entry("registry.k8s.io/hpa-example", 180.0, program="static", listens=(80,), server="Apache/2.4.10 (Debian)",
-           content_type="text/html", cmd=("apache2-foreground",), responses=_web("OK!"),
-           aliases=("k8s.gcr.io/hpa-example", "gcr.io/google_containers/hpa-example")),
-    _entry("gcr.io/google-samples/gb-frontend", 120.0, program="static", listens=(80,),
-           server="Apache/2.4.10 (Debian)", content_type="text/html", cmd=("apache2-foreground",),
-           responses=_web(GUESTBOOK),
-           aliases=("us-docker.pkg.dev/google-samples/containers/gke/gb-frontend", "docker.io/corelab/gb-frontend",
-                    "gcr.io/google_samples/gb-frontend")),
-    _entry("us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower", 38.0, program="redis",
-           listens=(6379,), cmd=("/run.sh",), responses=_web("", 0),
-           aliases=("gcr.io/google_samples/gb-redis-follower", "gcr.io/google_samples/gb-redisslave")),
-    _entry("gcr.io/google-samples/hello-app", 10.4, program="hello-app", listens=(8080,), stop_seconds=0.1,
-           version="1.0.0", cmd=("/hello-app",), responses=_web(HELLO_APP),
-           aliases=("us-docker.pkg.dev/google-samples/containers/gke/hello-app",)),
-    _entry("gcr.io/google-samples/hello-go-gke", 4.2, program="static", listens=(80,), stop_seconds=0.1,
-           content_type="application/json", cmd=("/hello",), responses=_web('{"message":"Hello"}\n')),
-    _entry("gcr.io/google-samples/hello-frontend", 52.0, program="nginx", listens=(80,), stop_seconds=0.3,
-           server="nginx/1.17.6", content_type="application/json", version="1.17.6", cmd=NGINX_CMD,
-           responses=_web('{"message":"Hello"}\n')),
-    _entry("docker.io/bprashanth/nginxhttps", 44.0, program="nginx", listens=(80, 443), stop_seconds=0.3,
-           server="nginx/1.9.1", content_type="text/html", version="1.9.1", cmd=NGINX_CMD,
-           responses=(("/", 200, NGINX_WELCOME_OLD), ("*", 404, NGINX_404))),
-    _entry("registry.k8s.io/goproxy", 2.8, program="static", listens=(8080,), stop_seconds=0.1, cmd=("/goproxy",),
-           responses=_web("This is a proxy server. Does not respond to non-proxy requests.\n", 500),
-           aliases=("k8s.gcr.io/goproxy",)),
-    _entry("registry.k8s.io/coredns/coredns", 18.6, program="coredns", listens=(53, 8080, 8181, 9153),
-           stop_seconds=0.2, version="1.11.3", cmd=("/coredns",),
-           responses=(("/health", 200, "OK"), ("/ready", 200, "OK"), ("/metrics", 200, "# HELP coredns_build_info "
-                      "A metric with a constant '1' value labeled by version, revision, and goversion from which "
-                      "CoreDNS was built.\n"), ("*", 404, GO_404)),
-           aliases=("k8s.gcr.io/coredns/coredns", "k8s.gcr.io/coredns")),
-    _entry("registry.k8s.io/pause", 0.32, program="pause", default_run="pause", stop_seconds=0.0,
-           cmd=("/pause",), pull_seconds=1.0, aliases=("k8s.gcr.io/pause",)),
-)
-GENERIC = ImageBehavior(repository="", size_bytes=25_000_000, pull_seconds=3.0, program="generic",
-                        responses=_web("ok\n"), tools=("curl", "wget"))
-
-# ---- image references (github.com/distribution/reference) ---------------------------------------------------
-
-_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
-_DOMAIN = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*" \
-          r"(?::[0-9]+)?"
-_REFERENCE = re.compile(rf"^(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*(?::[\w][\w.-]{{0,127}})?"
-                        r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$")
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A parsed image reference: `docker.io/library/nginx`, tag `1.27`, digest."""
-
-    repository: str
-    tag: str
-    digest: str
-
-    @property
-    def full(self) -> str:
-        if self.digest:
-            return f"{self.repository}@{self.digest}"
-        return f"{self.repository}:{self.tag}"
-
-
-def _split_domain(name: str) -> tuple[str, str]:
-    """mirrors splitDockerDomain: the first component is a registry if it has '.' or ':' or is localhost."""
-    first, sep, rest = name.partition("/")
-    if not sep or ("." not in first and ":" not in first and first != "localhost" and first.lower() == first):
-        domain, remainder = "docker.io", name
-    else:
-        domain, remainder = first, rest
-    if domain == "index.docker.io":
-        domain = "docker.io"
-    if domain == "docker.io" and "/" not in remainder:
-        remainder = "library/" + remainder
-    return domain, remainder
-
-
-def parse_reference(image: str) -> Reference | str:
-    """The normalised reference, or the error text of ParseNormalizedNamed / ParseDockerRef."""
-    domain, remainder = _split_domain(image)
-    remote = remainder.split("@")[0]
-    remote = remote[:remote.index(":")] if ":" in remote else remote
-    if remote.lower() != remote:
-        return f"invalid reference format: repository name ({remote}) must be lowercase"
-    if not image or not _REFERENCE.match(f"{domain}/{remainder}"):
-        return "invalid reference format"
-    name, _, digest = f"{domain}/{remainder}".partition("@")
-    slash = name.rfind("/")
-    colon = name.rfind(":")
-    tag = ""
-    if colon > slash:
-        name, tag = name[:colon], name[colon + 1:]
-    if not tag and not digest:
-        tag = "latest"
-    return Reference(name, tag, digest)
+_DATA = yaml.load(CATALOG_PATH.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+TEXTS: dict[str, str] = _DATA["texts"]  # bodies the programs below answer with, by name
+NGINX_WELCOME, NGINX_WELCOME_OLD = TEXTS["nginx_welcome"], TEXTS["nginx_welcome_old"]
+GO_404, BUSYBOX_404, PYTHON_LISTING = TEXTS["go_404"], TEXTS["busybox_404"], TEXTS["python_listing"]
+BUILTIN: tuple[ImageBehavior, ...] = tuple(ImageBehavior(**_behavior(entry)) for entry in _DATA["images"])
+GENERIC = ImageBehavior(repository="", **_behavior(_DATA["generic"]))
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -318,19 +131,8 @@ def _pull_failure(ref: Reference, *, denied: bool) -> PullFailure:
 # ---- the catalog --------------------------------------------------------------------------------------------
 
 def _from_dict(data: dict[str, Any], base: ImageBehavior | None) -> ImageBehavior:
-    """A lesson's JSON entry, merged over the entry it overrides (lists become tuples)."""
-    known = {f.name for f in fields(ImageBehavior)}
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in known:
-            raise ValueError(f"unknown image field {key!r}")
-        if key == "responses":
-            value = tuple((str(p), int(s), str(b)) for p, s, b in value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        if key == "stop_seconds" and value is None:
-            value = FOREVER
-        values[key] = value
+    """A lesson's JSON entry, merged over the entry it overrides."""
+    values = _behavior(data)
     if base is not None:
         return replace(base, **values)
     values.setdefault("size_bytes", GENERIC.size_bytes)
@@ -387,7 +189,7 @@ class Catalog:
         for entry in BUILTIN:
             self._add(entry)
         for name, data in (extra or {}).items():
-            ref = parse_reference(name)
+            ref = parse_normalized_named(name)
             repository = ref.repository if isinstance(ref, Reference) else name
             base = self.entries.get(repository)
             self._add(_from_dict({"repository": repository, **data}, base))
@@ -402,7 +204,7 @@ class Catalog:
 
     def resolve(self, image: str) -> ImageBehavior | PullFailure:
         """The image's behaviour, or why pulling it fails (typos of known names fail as Docker Hub does)."""
-        ref = parse_reference(image)
+        ref = parse_normalized_named(image)
         if isinstance(ref, str):
             # mirrors the kubelet's applyDefaultImageTag error, wrapped by the InvalidImageName waiting state
             return PullFailure("InvalidImageName",
@@ -427,7 +229,7 @@ class Catalog:
     @staticmethod
     def version(behavior: ImageBehavior, container: dict[str, Any]) -> str:
         """The version a tag names (`nginx:1.14.2` → 1.14.2), else what latest is."""
-        ref = parse_reference(str(container.get("image", "")))
+        ref = parse_normalized_named(str(container.get("image", "")))
         tag = ref.tag if isinstance(ref, Reference) else ""
         match = re.match(r"v?(\d+(?:\.\d+)*)", tag)
         if match and behavior.program == "hello-app":

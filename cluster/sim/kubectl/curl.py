@@ -8,22 +8,28 @@ clear message instead of being ignored silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from cluster.sim.network.kubeproxy import Client, parse_url
 
 CURL_VERSION = "8.11.1"
 KERNEL_CONNECT_TIMEOUT_MS = 134117  # tcp_syn_retries=6: the kernel gives up after about two minutes
-REASONS = {200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found",
-           304: "Not Modified", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-           405: "Method Not Allowed", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-           504: "Gateway Timeout"}
 METER_HEADER = ("  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n"
                 "                                 Dload  Upload   Total   Spent    Left  Speed\n")
 WGET_USAGE = ("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
               "Usage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n"
               "\t[--post-data STR | --post-file FILE] [-Y on/off]\n"
               "\t[-P DIR] [-U AGENT] [-T SEC] URL...\n")
+
+
+
+def reason_phrase(status: int) -> str:
+    """The reason phrase a server sends after the status code (404 Not Found); "" for a code without one."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 @dataclass
@@ -245,7 +251,7 @@ def _render_curl(p: ParsedRequest, event: dict[str, Any], headers: list[tuple[st
                    f"> User-Agent: curl/{CURL_VERSION}\n> Accept: */*\n> \n* Request completely sent off\n")
     if status == 0:
         return _curl_fail(p, err, meter, show_errors, 52, "Empty reply from server")
-    status_line = f"HTTP/1.1 {status} {REASONS.get(status, '')}".rstrip()
+    status_line = f"HTTP/1.1 {status} {reason_phrase(status)}".rstrip()
     head_text = status_line + "\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
     if p.verbose:
         err.append("< " + status_line + "\n" + "".join(f"< {k}: {v}\n" for k, v in headers) + "< \n")
@@ -306,7 +312,7 @@ def _render_wget(p: ParsedRequest, event: dict[str, Any]) -> tuple[str, str, int
     if status == 0:
         return "", err + "wget: error getting response\n", 1
     if status >= 400:
-        return "", err + f"wget: server returned error: HTTP/1.1 {status} {REASONS.get(status, '')}".rstrip() + "\n", 1
+        return "", err + f"wget: server returned error: HTTP/1.1 {status} {reason_phrase(status)}".rstrip() + "\n", 1
     name = p.output or (path.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "index.html")
     size = len(body.encode())
     to_stdout = name == "-"

@@ -9,8 +9,12 @@ from typing import Any
 from cluster.sim.apimachinery.errors import ApiError, bad_request
 from cluster.sim.apimachinery.kinds import KINDS
 from cluster.sim.apimachinery.timeutil import parse_rfc3339
+from cluster.sim.controllers.podutil import is_ready
+from cluster.sim.images.catalog import Catalog
+from cluster.sim.kubectl import curl
 from cluster.sim.kubectl.flags import Parsed, parse_duration
 from cluster.sim.kubectl.session import KubectlError, Obj, Session, errors_text, not_found, resolve_targets
+from cluster.sim.network.kubeproxy import Client
 
 CLIENT_COMMANDS = ("curl", "wget")
 CLIENT_POD = "client"
@@ -23,8 +27,6 @@ BUSYBOX_IMAGES = ("docker.io/library/busybox", "docker.io/library/alpine")
 
 
 def _catalog(s: Session) -> Any:
-    from cluster.sim.images.catalog import Catalog
-
     return Catalog(s.cluster.settings.images)
 
 
@@ -34,8 +36,7 @@ def _rank(pod: Obj) -> tuple[int, int, str]:
     # mirrors podutils.ByLogging: running and ready pods first, then the older one
     status = pod.get("status") or {}
     running = status.get("phase") == "Running"
-    ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in status.get("conditions") or [])
-    return (0 if running else 1, 0 if ready else 1, pod["metadata"].get("creationTimestamp", ""))
+    return (0 if running else 1, 0 if is_ready(pod) else 1, pod["metadata"].get("creationTimestamp", ""))
 
 
 def find_pod(s: Session, text: str) -> Obj:
@@ -496,94 +497,16 @@ def nslookup(s: Session, pod: Obj, args: list[str]) -> int:
 
 def http_request(s: Session, pod: Obj, argv: list[str]) -> int:
     """curl/wget from inside a pod: routed by kube-proxy's model, printed as the tool prints it."""
-    from cluster.sim.network.kubeproxy import Client
-
     meta = pod["metadata"]
     status = pod.get("status") or {}
     client = Client("pod", meta["name"], status.get("podIP", ""), (pod.get("spec") or {}).get("nodeName", ""),
                     meta.get("namespace", "default"))
-    try:
-        import importlib
-
-        curl: Any = importlib.import_module("cluster.sim.kubectl.curl")
-    except ImportError:
-        curl = None
     s.changed = True
-    if curl is not None and hasattr(curl, "run_in_pod"):
-        stdout, stderr, code = curl.run_in_pod(s.cluster, client, argv)
-        s.write(stdout)
-        if stderr:
-            s.warn(stderr)
-        return int(code)
-    return _plain_http(s, client, argv)
-
-
-_VALUE_OPTIONS = ("-o", "-m", "-H", "-X", "-w", "-d", "-O", "-T", "-U", "-A", "-e", "-u", "--connect-timeout",
-                  "--max-time", "--header", "--request", "--data", "--output", "--user-agent", "--write-out")
-
-
-def _plain_http(s: Session, client: Any, argv: list[str]) -> int:
-    """One request printed the way curl (or busybox wget -qO-) prints the common outcomes."""
-    tool = argv[0].rsplit("/", 1)[-1]
-    url = ""
-    flags: list[str] = []
-    skip = False
-    for arg in argv[1:]:
-        if skip:
-            skip = False
-            continue
-        if arg in _VALUE_OPTIONS:
-            skip = True
-            flags.append(arg)
-            continue
-        if arg.startswith("-"):
-            flags.append(arg)
-            continue
-        url = url or arg
-    if not url:
-        s.warn("curl: try 'curl --help' or 'curl --manual' for more information" if tool == "curl"
-               else "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [-O FILE] "
-               "URL...")
-        return 2 if tool == "curl" else 1
-    event = s.cluster.network.route(client, url, s.now)
-    s.cluster.record_traffic([event])
-    from cluster.sim.network.kubeproxy import parse_url
-
-    _, host, port, _ = parse_url(url)
-    port = port or 80
-    silent = tool == "curl" and any(f in ("-s", "--silent") or (f.startswith("-") and not f.startswith("--")
-                                                                  and "s" in f[1:] and "S" not in f[1:])
-                                    for f in flags)
-    result = event.get("result")
-    if result == "answered" and event.get("status"):
-        if tool == "wget" and int(event["status"]) >= 400:
-            s.warn(f"wget: server returned error: HTTP/1.1 {event['status']} {_REASONS.get(int(event['status']), '')}")
-            return 1
-        s.write(str(event.get("body", "")))
-        return 0
-    if result == "answered":
-        if not silent:
-            s.warn("curl: (52) Empty reply from server" if tool == "curl" else "wget: error getting response")
-        return 52 if tool == "curl" else 1
-    target = event.get("target") or {}
-    if target.get("kind") == "unresolved":
-        if not silent:
-            s.warn(f"curl: (6) Could not resolve host: {host}" if tool == "curl" else f"wget: bad address '{host}'")
-        return 6 if tool == "curl" else 1
-    ip = (event.get("endpoint") or {}).get("ip") or target.get("ip") or host
-    if result == "refused":
-        if not silent:
-            s.warn(f"curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
-                   if tool == "curl" else f"wget: can't connect to remote host ({ip}): Connection refused")
-        return 7 if tool == "curl" else 1
-    if not silent:
-        s.warn(f"curl: (28) Failed to connect to {host} port {port} after 134117 ms: Couldn't connect to server"
-               if tool == "curl" else f"wget: can't connect to remote host ({ip}): Connection timed out")
-    return 28 if tool == "curl" else 1
-
-
-_REASONS = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error",
-            502: "Bad Gateway", 503: "Service Unavailable"}
+    stdout, stderr, code = curl.run_in_pod(s.cluster, client, argv)
+    s.write(stdout)
+    if stderr:
+        s.warn(stderr)
+    return code
 
 
 def run_from_client(s: Session, argv: list[str]) -> int:

@@ -130,31 +130,15 @@ def _deployments(s: Session, p: Parsed, unsupported: str) -> list[tuple[Kind, Ob
 
 def status_message(d: Obj, revision: int = 0) -> tuple[str, bool]:
     """DeploymentStatusViewer.Status: the line kubectl prints, and whether the rollout is done."""
-    name = d["metadata"]["name"]
     if revision > 0:
         current = du.revision(d)
         if current != revision:
             raise KubectlError(f"error: desired revision ({revision}) is different from the running revision "
                                f"({current})")
-    status = d.get("status") or {}
-    if d["metadata"].get("generation", 0) <= status.get("observedGeneration", 0):
-        for cond in status.get("conditions") or []:
-            if cond.get("type") == "Progressing" and cond.get("reason") == "ProgressDeadlineExceeded":
-                raise KubectlError(f'error: deployment "{name}" exceeded its progress deadline')
-        replicas = d["spec"].get("replicas", 1)
-        updated = status.get("updatedReplicas", 0)
-        if updated < replicas:
-            return (f'Waiting for deployment "{name}" rollout to finish: {updated} out of {replicas} new replicas '
-                    "have been updated..."), False
-        if status.get("replicas", 0) > updated:
-            return (f'Waiting for deployment "{name}" rollout to finish: {status.get("replicas", 0) - updated} old '
-                    "replicas are pending termination..."), False
-        available = status.get("availableReplicas", 0)
-        if available < updated:
-            return (f'Waiting for deployment "{name}" rollout to finish: {available} of {updated} updated replicas '
-                    "are available..."), False
-        return f'deployment "{name}" successfully rolled out', True
-    return "Waiting for deployment spec update to be observed...", False
+    rollout = du.rollout_status(d)
+    if rollout.error:
+        raise KubectlError(f"error: {rollout.error}")
+    return rollout.message, rollout.done
 
 
 ROLLOUT_MARGIN_SECONDS = 60.0

@@ -1,4 +1,7 @@
-"""The kubelet of every node: pod sandboxes and IPs, image pulls, containers, probes, back-off, termination."""
+"""The kubelet of every node: pod sandboxes and IPs, image pulls, containers, probes, back-off, termination.
+
+`stages` is the pod lifecycle as a table a lesson can override; `kubelet` runs it.
+"""
 
 from cluster.sim.controllers.kubelet.kubelet import Kubelet
 

@@ -1,60 +1,61 @@
 """The kubelets of every node: pod sandboxes and IPs, image pulls, containers, probes, back-off, termination.
 
-Lifecycle as data: STAGE_SECONDS holds the delays a lesson may scale (Settings.time_scale); what an image
-does (pull time, ports, how it takes SIGTERM, whether it exits) comes from the image catalog.
+Lifecycle as data: the stages a pod goes through, with their delays, are the table in stages.py (a lesson
+overrides them with Settings.stages and scales them with Settings.time_scale); what an image does (pull time,
+ports, how it takes SIGTERM, whether it exits) comes from the image catalog. Each timer names a stage; its
+action, one of the methods in `Kubelet.actions`, writes the pod's status and schedules the next stage.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from typing import Any
 
 from cluster.sim.apiserver.allocators import host_local_next
 from cluster.sim.apiserver.store import Obj, clone
-from cluster.sim.controllers.base import Controller
+from cluster.sim.controllers.base import ClusterContext, Controller
+from cluster.sim.controllers.kubelet.stages import Slot, Stages
 from cluster.sim.images.catalog import Catalog, PullFailure
+from cluster.sim.images.reference import Reference, parse_normalized_named
 
 COMPONENT = "kubelet"
-STAGE_SECONDS = {
-    "sandbox": 0.6,  # scheduled → pod sandbox and IP ready
-    "cached_pull": 0.4,  # imagePullPolicy Always with the image cached: a manifest check
-    "start": 0.3,  # created → started
-    "restart_after_exit": 1.0,  # kubelet notices an exited container
-    "mount_retry": 120.0,  # missing ConfigMap/Secret: MountVolume retried
-    "config_retry": 20.0,  # CreateContainerConfigError: retried on the next sync
-}
-INIT = 10_000  # container slots from here on are init containers
-REGISTRY_REFUSAL_SECONDS = 1.5  # how long a registry takes to refuse a pull
-BACKOFF_INITIAL, BACKOFF_MAX = 10.0, 300.0  # kubelet's container and image back-off
-BACKOFF_RESET = 600.0  # a container running this long forgets its back-off
+TIMER = "kubelet.step"
 
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def normalize_image(image: str) -> str:
-    """docker.io/library/nginx:latest form, as containerStatuses.image shows it."""
-    name = image.split("@")[0]
-    tail = name.rsplit("/", 1)[-1]
-    if ":" not in tail:
-        name += ":latest"
-    first = name.split("/")[0]
-    if "/" not in name:
-        name = "docker.io/library/" + name
-    elif "." not in first and ":" not in first and first != "localhost":
-        name = "docker.io/" + name
-    return name
+def _image_name(image: str) -> str:
+    """repository:tag as containerStatuses.image and the node's image list show it (docker.io/library/nginx:latest)."""
+    ref = parse_normalized_named(image)
+    return ref.tagged if isinstance(ref, Reference) else image
 
 
 class Kubelet(Controller):
     name = "kubelet"
 
-    def __init__(self, cluster: Any) -> None:
+    def __init__(self, cluster: ClusterContext) -> None:
         super().__init__(cluster)
         self._used_ips: dict[str, set[str]] | None = None
         self._catalog: Any = None
+        self.stages = Stages(cluster.settings.stages)
+        self.actions: dict[str, Callable[..., None]] = {
+            "set_up_sandbox": self._set_up_sandbox,
+            "pull_image": self._pull_image,
+            "fail_pull": self._fail_pull,
+            "back_off_pull": self._back_off_pull,
+            "finish_pull": self._finish_pull,
+            "create_container": self._create_container,
+            "start_container": self._start_container,
+            "probe": self._probe,
+            "end_container": self._end_container,
+            "back_off_restart": self._back_off_restart,
+            "restart_container": self._restart_container,
+            "delete_pod": self._delete_pod,
+        }
 
     @property
     def catalog(self) -> Any:
@@ -63,7 +64,7 @@ class Kubelet(Controller):
         return self._catalog
 
     def timers(self) -> dict[str, Any]:
-        return {"kubelet.step": self.step}
+        return {TIMER: self.step}
 
     def on_change(self, type_: str, obj: Obj, old: Obj | None) -> None:
         kind = obj["kind"]
@@ -92,11 +93,21 @@ class Kubelet(Controller):
         state: dict[str, Any] = self.cluster.state.kubelet.setdefault(pod["metadata"]["uid"], {})
         return state
 
-    def _later(self, seconds: float, pod: Obj, step: str, *args: Any) -> None:
+    def _schedule(self, pod: Obj, stage: str, *args: Any, after: float | None = None) -> None:
+        """Run the stage's action after its delay (or `after` seconds), scaled by time_scale, with jitter."""
+        seconds = self.stages.delay(stage) if after is None else after
         jitter = self.cluster.rng.randrange(4) / 10 if seconds > 0 else 0.0
-        self.cluster.clock.at(self.cluster.now + self.cluster.delay(seconds + jitter), "kubelet.step",
-                              pod["metadata"]["namespace"], pod["metadata"]["name"], pod["metadata"]["uid"],
-                              step, *args)
+        self._at(self.cluster.now + self.cluster.delay(seconds + jitter), pod, stage, *args)
+
+    def _at(self, when: float, pod: Obj, stage: str, *args: Any) -> None:
+        meta = pod["metadata"]
+        self.cluster.clock.at(when, TIMER, meta["namespace"], meta["name"], meta["uid"], stage, *args)
+
+    def _backoff(self, stage: str, previous: float | None) -> float:
+        """flowcontrol.Backoff.Next: the stage's delay first, then twice the previous one, at most its max."""
+        cap = self.stages[stage].max
+        delay = self.stages.delay(stage) if previous is None else previous * 2
+        return delay if cap is None else min(delay, cap)
 
     def _fresh(self, ns: str, name: str, uid: str) -> Obj | None:
         pod = self.cluster.store.get("Pod", ns, name)
@@ -167,7 +178,7 @@ class Kubelet(Controller):
             status["podIP"] = host_ip
             status["podIPs"] = [{"ip": host_ip}]
         self._save(pod)
-        self._later(STAGE_SECONDS["sandbox"], pod, "sandbox")
+        self._schedule(pod, "sandbox")
 
     def _waiting_status(self, container: dict[str, Any], reason: str, message: str = "",
                         previous: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -191,15 +202,18 @@ class Kubelet(Controller):
             status["image"] = previous.get("image", status["image"])
         return status
 
-    # ---- timed steps ----------------------------------------------------------------------------------
+    # ---- stages ---------------------------------------------------------------------------------------
 
-    def step(self, ns: str, name: str, uid: str, step: str, *args: Any) -> None:
+    def step(self, ns: str, name: str, uid: str, stage: str, *args: Any) -> None:
+        """A stage's timer fired: run its action on the pod, unless the pod is gone or (but for `stopped`) going."""
         pod = self._fresh(ns, name, uid)
         if pod is None:
             return
-        if pod["metadata"].get("deletionTimestamp") and step not in ("stopped",):
+        if pod["metadata"].get("deletionTimestamp") and stage != "stopped":
             return
-        getattr(self, f"_step_{step}")(own_status(pod), *args)
+        if args and isinstance(args[0], list | tuple):
+            args = (Slot(*args[0]), *args[1:])  # a snapshot keeps a Slot as a JSON list
+        self.actions[self.stages[stage].action](own_status(pod), *args)
 
     def _missing_volume(self, pod: Obj) -> tuple[str, str, str] | None:
         store = self.cluster.store
@@ -213,7 +227,8 @@ class Kubelet(Controller):
                 return volume["name"], "secret", secret.get("secretName", "")
         return None
 
-    def _step_sandbox(self, pod: Obj) -> None:
+    def _set_up_sandbox(self, pod: Obj) -> None:
+        """Mount the volumes, give the pod its IP, then start the first (init) container."""
         missing = self._missing_volume(pod)
         state = self._pod_state(pod)
         if missing:
@@ -221,7 +236,7 @@ class Kubelet(Controller):
             state["waiting_for"] = f"{kind}/{ref}"
             self._event(pod, "Warning", "FailedMount",
                         f'MountVolume.SetUp failed for volume "{volume}" : {kind} "{ref}" not found')
-            self._later(STAGE_SECONDS["mount_retry"], pod, "sandbox")
+            self._schedule(pod, "mount_retry")
             return
         state.pop("waiting_for", None)
         status = pod["status"]
@@ -237,7 +252,7 @@ class Kubelet(Controller):
             status["podIPs"] = [{"ip": ip}]
         self._set_condition(pod, "PodReadyToStartContainers", "True")
         self._save(pod)
-        self._start_container(pod, INIT if pod["spec"].get("initContainers") else 0)
+        self._pull_image(pod, Slot("initContainers" if pod["spec"].get("initContainers") else "containers", 0))
 
     def _allocate_ip(self, pod: Obj) -> str | None:
         node_name = pod["spec"]["nodeName"]
@@ -258,48 +273,41 @@ class Kubelet(Controller):
             used.add(ip)
         return ip
 
-    def _container(self, pod: Obj, index: int) -> dict[str, Any]:
-        """The container in a slot: app containers are 0…n-1, init containers INIT + i."""
-        if index >= INIT:
-            init: dict[str, Any] = pod["spec"]["initContainers"][index - INIT]
-            return init
-        container: dict[str, Any] = pod["spec"]["containers"][index]
+    def _container(self, pod: Obj, slot: Slot) -> dict[str, Any]:
+        container: dict[str, Any] = pod["spec"][slot.field][slot.position]
         return container
 
-    def _statuses(self, pod: Obj, index: int) -> tuple[list[dict[str, Any]], int]:
+    def _statuses(self, pod: Obj, slot: Slot) -> tuple[list[dict[str, Any]], int]:
         """The status list a slot lives in, and its position there."""
-        if index >= INIT:
-            statuses: list[dict[str, Any]] = pod["status"]["initContainerStatuses"]
-            return statuses, index - INIT
-        return pod["status"]["containerStatuses"], index
+        statuses: list[dict[str, Any]] = pod["status"][slot.status_field]
+        return statuses, slot.position
 
-    def _start_container(self, pod: Obj, index: int) -> None:
-        """Pull (per imagePullPolicy and the node's cache), then create and start."""
-        if index >= INIT:
-            if index - INIT >= len(pod["spec"].get("initContainers") or []):
+    def _pull_image(self, pod: Obj, slot: Slot) -> None:
+        """Pull (per imagePullPolicy and the node's cache), then create and start; past the last init container,
+        the pod is initialized."""
+        if slot.position >= len(pod["spec"].get(slot.field) or []):
+            if slot.init:
                 self._initialized(pod)
-                return
-        elif index >= len(pod["spec"]["containers"]):
             return
-        container = self._container(pod, index)
+        container = self._container(pod, slot)
         image = container.get("image", "")
         behavior = self.catalog.resolve(image)
         if isinstance(behavior, PullFailure):
             if behavior.reason == "InvalidImageName":
-                self._set_waiting(pod, index, "InvalidImageName", behavior.message)
+                self._set_waiting(pod, slot, "InvalidImageName", behavior.message)
                 self._event(pod, "Warning", "InspectFailed", behavior.message, container["name"])
                 self._event(pod, "Warning", "Failed", "Error: InvalidImageName", container["name"])
                 self._save(pod)
                 return
             self._event(pod, "Normal", "Pulling", f'Pulling image "{image}"', container["name"])
             self._save(pod)
-            self._later(REGISTRY_REFUSAL_SECONDS, pod, "pull_failed", index)
+            self._schedule(pod, "pull_failed", slot)
             return
         cached = self._image_cached(pod["spec"]["nodeName"], image)
         policy = container.get("imagePullPolicy", "IfNotPresent")
         if policy == "Never" and not cached:
             message = f'Container image "{image}" is not present with pull policy of Never'
-            self._set_waiting(pod, index, "ErrImageNeverPull", message)
+            self._set_waiting(pod, slot, "ErrImageNeverPull", message)
             self._event(pod, "Warning", "ErrImageNeverPull", message, container["name"])
             self._event(pod, "Warning", "Failed", "Error: ErrImageNeverPull", container["name"])
             self._save(pod)
@@ -308,50 +316,49 @@ class Kubelet(Controller):
             self._event(pod, "Normal", "Pulled", f'Container image "{image}" already present on machine',
                         container["name"])
             self._save(pod)
-            self._later(0, pod, "create", index)
+            self._schedule(pod, "create", slot)
             return
         self._event(pod, "Normal", "Pulling", f'Pulling image "{image}"', container["name"])
         self._save(pod)
-        seconds = STAGE_SECONDS["cached_pull"] if cached else behavior.pull_seconds
-        self._later(seconds, pod, "pulled", index, seconds)
+        if cached:
+            seconds = self.stages.delay("cached_pull")
+            self._schedule(pod, "cached_pull", slot, seconds)
+        else:
+            self._schedule(pod, "pulled", slot, behavior.pull_seconds, after=behavior.pull_seconds)
 
     def _image_cached(self, node_name: str, image: str) -> bool:
         node = self.cluster.store.get("Node", "", node_name)
-        wanted = normalize_image(image)
+        wanted = _image_name(image)
         return any(wanted in entry.get("names", []) for entry in (node or {}).get("status", {}).get("images", []))
 
-    def _step_pull_failed(self, pod: Obj, index: int) -> None:
-        container = self._container(pod, index)
+    def _fail_pull(self, pod: Obj, slot: Slot) -> None:
+        container = self._container(pod, slot)
         image = container.get("image", "")
         failure = self.catalog.resolve(image)
         if not isinstance(failure, PullFailure):
-            self._start_container(pod, index)
+            self._pull_image(pod, slot)
             return
         self._event(pod, "Warning", "Failed", f'Failed to pull image "{image}": {failure.message}', container["name"])
         self._event(pod, "Warning", "Failed", "Error: ErrImagePull", container["name"])
-        self._set_waiting(pod, index, "ErrImagePull", failure.message)
+        self._set_waiting(pod, slot, "ErrImagePull", failure.message)
         self._save(pod)
-        self._later(1.0, pod, "pull_backoff", index)
+        self._schedule(pod, "pull_backoff", slot)
 
-    def _step_pull_backoff(self, pod: Obj, index: int) -> None:
-        container = self._container(pod, index)
+    def _back_off_pull(self, pod: Obj, slot: Slot) -> None:
+        container = self._container(pod, slot)
         image = container.get("image", "")
         state = self._pod_state(pod)
         key = f"pull/{container['name']}"
-        delay = state.get(key, BACKOFF_INITIAL / 2) * 2
-        delay = min(delay, BACKOFF_MAX)
+        delay = self._backoff("pull_retry", state.get(key))
         state[key] = delay
         self._event(pod, "Normal", "BackOff", f'Back-off pulling image "{image}"', container["name"])
         self._event(pod, "Warning", "Failed", "Error: ImagePullBackOff", container["name"])
-        self._set_waiting(pod, index, "ImagePullBackOff", f'Back-off pulling image "{image}"')
+        self._set_waiting(pod, slot, "ImagePullBackOff", f'Back-off pulling image "{image}"')
         self._save(pod)
-        self._later(delay, pod, "pull_retry", index)
+        self._schedule(pod, "pull_retry", slot, after=delay)
 
-    def _step_pull_retry(self, pod: Obj, index: int) -> None:
-        self._start_container(pod, index)
-
-    def _step_pulled(self, pod: Obj, index: int, seconds: float) -> None:
-        container = self._container(pod, index)
+    def _finish_pull(self, pod: Obj, slot: Slot, seconds: float) -> None:
+        container = self._container(pod, slot)
         image = container.get("image", "")
         behavior = self.catalog.resolve(image)
         took = self.cluster.delay(seconds)
@@ -359,13 +366,13 @@ class Kubelet(Controller):
                     f'Successfully pulled image "{image}" in {_go_duration(took)} ({_go_duration(took)} including '
                     f"waiting). Image size: {behavior.size_bytes} bytes.", container["name"])
         self._cache_image(pod["spec"]["nodeName"], image, behavior.size_bytes)
-        self._step_create(pod, index)
+        self._create_container(pod, slot)
 
     def _cache_image(self, node_name: str, image: str, size: int) -> None:
         node = self.cluster.store.get("Node", "", node_name)
         if node is None:
             return
-        wanted = normalize_image(image)
+        wanted = _image_name(image)
         images = node["status"].get("images", [])
         if any(wanted in entry.get("names", []) for entry in images):
             return
@@ -375,28 +382,28 @@ class Kubelet(Controller):
                                                  "sizeBytes": size}]
         self.cluster.store.update(updated, check_version=False)
 
-    def _step_create(self, pod: Obj, index: int) -> None:
-        container = self._container(pod, index)
+    def _create_container(self, pod: Obj, slot: Slot) -> None:
+        container = self._container(pod, slot)
         name = container["name"]
         missing = self._missing_env_source(pod, container)
         if missing:
-            self._set_waiting(pod, index, "CreateContainerConfigError", missing)
+            self._set_waiting(pod, slot, "CreateContainerConfigError", missing)
             self._event(pod, "Warning", "Failed", f"Error: {missing}", name)
             self._save(pod)
-            self._later(STAGE_SECONDS["config_retry"], pod, "create", index)
+            self._schedule(pod, "config_retry", slot)
             return
         self._event(pod, "Normal", "Created", f"Created container: {name}", name)
         self._save(pod)
-        self._later(STAGE_SECONDS["start"], pod, "started", index)
+        self._schedule(pod, "started", slot)
 
-    def _step_started(self, pod: Obj, index: int) -> None:
-        container = self._container(pod, index)
+    def _start_container(self, pod: Obj, slot: Slot) -> None:
+        container = self._container(pod, slot)
         name = container["name"]
         behavior = self.catalog.resolve(container.get("image", ""))
         run = self.catalog.run(behavior, container)
-        statuses, pos = self._statuses(pod, index)
+        statuses, pos = self._statuses(pod, slot)
         previous = statuses[pos]
-        image = normalize_image(container.get("image", ""))
+        image = _image_name(container.get("image", ""))
         container_id = "containerd://" + _digest(f"{pod['metadata']['uid']}/{name}/{previous.get('restartCount', 0)}")
         has_readiness = bool(container.get("readinessProbe"))
         statuses[pos] = {
@@ -415,36 +422,35 @@ class Kubelet(Controller):
         state[f"started/{name}"] = self.cluster.now
         state.pop(f"probe/{name}/readiness", None)
         state.pop(f"probe/{name}/liveness", None)
-        if index >= INIT and container.get("restartPolicy") != "Always":
+        if slot.init and container.get("restartPolicy") != "Always":
             statuses[pos]["ready"] = False
             statuses[pos]["started"] = False
             self._save(pod)
             if run.exits_after is not None:  # an init container that never exits holds the pod at Init:i/n
-                self._later(run.exits_after, pod, "exited", index, run.exit_code)
+                self._schedule(pod, "exited", slot, run.exit_code, after=run.exits_after)
             return
-        if index >= INIT:
+        if slot.init:
             # a sidecar (restartable init container) keeps running; the next container starts once it has
             self._save(pod)
-            self._start_container(pod, index + 1)
+            self._pull_image(pod, slot.next())
             return
         if all("running" in s["state"] or "terminated" in s["state"] for s in statuses):
             pod["status"]["phase"] = "Running"
         self._refresh_ready(pod)
         self._save(pod)
         if run.exits_after is not None:
-            self._later(run.exits_after, pod, "exited", index, run.exit_code)
+            self._schedule(pod, "exited", slot, run.exit_code, after=run.exits_after)
         for kind in ("readiness", "liveness"):
             probe = container.get(f"{kind}Probe")
             if probe:
-                self.cluster.clock.at(
-                    self.cluster.now + max(probe.get("initialDelaySeconds", 0), 0) * self.cluster.settings.time_scale
-                    + 0.05, "kubelet.step", pod["metadata"]["namespace"], pod["metadata"]["name"],
-                    pod["metadata"]["uid"], "probe", index, kind, previous.get("restartCount", 0))
-        self._start_container(pod, index + 1)
+                initial_delay = max(probe.get("initialDelaySeconds", 0), 0) * self.cluster.settings.time_scale
+                self._at(self.cluster.now + initial_delay + 0.05, pod, "probe", slot, kind,
+                         previous.get("restartCount", 0))
+        self._pull_image(pod, slot.next())
 
-    def _set_waiting(self, pod: Obj, index: int, reason: str, message: str) -> None:
-        container = self._container(pod, index)
-        statuses, pos = self._statuses(pod, index)
+    def _set_waiting(self, pod: Obj, slot: Slot, reason: str, message: str) -> None:
+        container = self._container(pod, slot)
+        statuses, pos = self._statuses(pod, slot)
         statuses[pos] = self._waiting_status(container, reason, message, statuses[pos])
 
     def _initialized(self, pod: Obj) -> None:
@@ -453,7 +459,7 @@ class Kubelet(Controller):
         pod["status"]["containerStatuses"] = [self._waiting_status(c, "ContainerCreating")
                                               for c in pod["spec"]["containers"]]
         self._save(pod)
-        self._start_container(pod, 0)
+        self._pull_image(pod, Slot("containers", 0))
 
     def _missing_env_source(self, pod: Obj, container: dict[str, Any]) -> str:
         """kubelet's makeEnvironmentVariables: a missing, non-optional Secret or ConfigMap stops the container."""
@@ -544,9 +550,9 @@ class Kubelet(Controller):
                 return int(p["containerPort"])
         return 0
 
-    def _step_probe(self, pod: Obj, index: int, kind: str, attempt: int) -> None:
-        container = self._container(pod, index)
-        statuses, pos = self._statuses(pod, index)
+    def _probe(self, pod: Obj, slot: Slot, kind: str, attempt: int) -> None:
+        container = self._container(pod, slot)
+        statuses, pos = self._statuses(pod, slot)
         status = statuses[pos]
         if status.get("restartCount", 0) != attempt or "running" not in status["state"]:
             return
@@ -578,14 +584,14 @@ class Kubelet(Controller):
             self._event(pod, "Normal", "Killing",
                         f"Container {container['name']} failed liveness probe, will be restarted", container["name"])
             self._save(pod)
-            self._step_exited(pod, index, 137 if not math.isfinite(self._stop_seconds(container)) else 0,
+            self._end_container(pod, slot, 137 if not math.isfinite(self._stop_seconds(container)) else 0,
                               reason_override="Error" if not math.isfinite(self._stop_seconds(container)) else "")
             return
         elif not failure and not self._can_change(container):
             return
-        self._repeat_probe(pod, index, kind, attempt, period, bool(failure))
+        self._repeat_probe(pod, slot, kind, attempt, period, bool(failure))
 
-    def _repeat_probe(self, pod: Obj, index: int, kind: str, attempt: int, period: float, failing: bool) -> None:
+    def _repeat_probe(self, pod: Obj, slot: Slot, kind: str, attempt: int, period: float, failing: bool) -> None:
         """Schedule the next probe; a long idle stretch of identical failures is counted in one step."""
         step = period * self.cluster.settings.time_scale
         nxt = self.cluster.now + step
@@ -594,8 +600,7 @@ class Kubelet(Controller):
             skipped = int(remaining // step) - 1
             nxt += skipped * step
             self._bump_last_event(pod, skipped)
-        self.cluster.clock.at(nxt, "kubelet.step", pod["metadata"]["namespace"], pod["metadata"]["name"],
-                              pod["metadata"]["uid"], "probe", index, kind, attempt)
+        self._at(nxt, pod, "probe", slot, kind, attempt)
 
     def _bump_last_event(self, pod: Obj, count: int) -> None:
         """Add `count` repeats to the pod's most recent Unhealthy event (the recorder's aggregation)."""
@@ -628,8 +633,8 @@ class Kubelet(Controller):
 
     # ---- exits and restarts ---------------------------------------------------------------------------
 
-    def _step_exited(self, pod: Obj, index: int, exit_code: int, reason_override: str = "") -> None:
-        statuses, pos = self._statuses(pod, index)
+    def _end_container(self, pod: Obj, slot: Slot, exit_code: int, reason_override: str = "") -> None:
+        statuses, pos = self._statuses(pod, slot)
         previous = statuses[pos]
         started = previous["state"].get("running", {}).get("startedAt", self.cluster.timestamp())
         reason = reason_override or ("Completed" if exit_code == 0 else "Error")
@@ -637,11 +642,11 @@ class Kubelet(Controller):
                       "finishedAt": self.cluster.timestamp(), "reason": reason, "startedAt": started}
         statuses[pos] = dict(previous, ready=False, started=False, state={"terminated": terminated})
         policy = pod["spec"].get("restartPolicy", "Always")
-        if index >= INIT and exit_code == 0:
+        if slot.init and exit_code == 0:
             self._save(pod)
-            self._start_container(pod, index + 1)
+            self._pull_image(pod, slot.next())
             return
-        if index < INIT:
+        if not slot.init:
             self._refresh_ready(pod)
         if policy == "Never" or (policy == "OnFailure" and exit_code == 0):
             if all("terminated" in s["state"] for s in statuses):
@@ -650,18 +655,20 @@ class Kubelet(Controller):
             self._save(pod)
             return
         self._save(pod)
-        self._later(STAGE_SECONDS["restart_after_exit"], pod, "backoff", index)
+        self._schedule(pod, "backoff", slot)
 
-    def _step_backoff(self, pod: Obj, index: int) -> None:
-        container = self._container(pod, index)
+    def _back_off_restart(self, pod: Obj, slot: Slot) -> None:
+        container = self._container(pod, slot)
         name = container["name"]
         state = self._pod_state(pod)
         key = f"crash/{name}"
         started = state.get(f"started/{name}", 0.0)
-        delay = BACKOFF_INITIAL if self.cluster.now - started > BACKOFF_RESET else min(
-            state.get(key, BACKOFF_INITIAL / 2) * 2, BACKOFF_MAX)
+        # mirrors flowcontrol.Backoff's GC: a container that ran longer than twice the cap starts over
+        cap = self.stages["restart"].max
+        ran_long = cap is not None and self.cluster.now - started > 2 * cap
+        delay = self._backoff("restart", None if ran_long else state.get(key))
         state[key] = delay
-        statuses, pos = self._statuses(pod, index)
+        statuses, pos = self._statuses(pod, slot)
         previous = statuses[pos]
         terminated = previous["state"].get("terminated", {})
         message = (f"back-off {_go_duration(delay)} restarting failed container={name} "
@@ -672,13 +679,13 @@ class Kubelet(Controller):
                     f"Back-off restarting failed container {name} in pod {pod['metadata']['name']}_"
                     f"{pod['metadata']['namespace']}({pod['metadata']['uid']})", name)
         self._save(pod)
-        self._later(delay, pod, "restart", index)
+        self._schedule(pod, "restart", slot, after=delay)
 
-    def _step_restart(self, pod: Obj, index: int) -> None:
-        container = self._container(pod, index)
+    def _restart_container(self, pod: Obj, slot: Slot) -> None:
+        container = self._container(pod, slot)
         self._event(pod, "Normal", "Pulled", f'Container image "{container.get("image", "")}" already present on '
                     "machine", container["name"])
-        self._step_create(pod, index)
+        self._create_container(pod, slot)
 
     # ---- termination ----------------------------------------------------------------------------------
 
@@ -695,12 +702,20 @@ class Kubelet(Controller):
                 self._event(pod, "Normal", "Killing", f"Stopping container {container['name']}", container["name"])
                 longest = max(longest, self._stop_seconds(container))
         seconds = min(longest, float(grace))
-        self.cluster.clock.at(self.cluster.now + seconds, "kubelet.step", pod["metadata"]["namespace"],
-                              pod["metadata"]["name"], pod["metadata"]["uid"], "stopped")
+        self._at(self.cluster.now + seconds, pod, "stopped")
 
-    def _step_stopped(self, pod: Obj) -> None:
+    def _delete_pod(self, pod: Obj) -> None:
         """Containers are gone: the kubelet deletes the pod object for good."""
         self.cluster.store.delete("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
+
+
+def upgrade_v1_timer(args: list[Any]) -> list[Any]:
+    """A timer from a version-1 snapshot, which numbered app containers from 0 and init containers from 10 000."""
+    ns, name, uid, stage, *rest = args
+    if rest and isinstance(rest[0], int):
+        number = rest[0]
+        rest[0] = list(Slot("initContainers", number - 10_000) if number >= 10_000 else Slot("containers", number))
+    return [ns, name, uid, stage, *rest]
 
 
 def own_status(pod: Obj) -> Obj:
