@@ -378,7 +378,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.done(frame, f"deployment.apps/{name} scaled\n")
 
     async def on_traffic(self, frame: dict[str, Any]) -> None:
-        from cluster.sim.network import traffic
+        from cluster.sim.teaching import traffic
 
         source = text_field(frame, "from", limit=300)
         url = text_field(frame, "url", limit=2048)
@@ -410,7 +410,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.done(frame, "sandbox reset\n")
 
     async def on_why(self, frame: dict[str, Any]) -> None:
-        from cluster.sim.network.why import why
+        from cluster.sim.teaching.why import why
 
         namespace = text_field(frame, "namespace", limit=253, default="default")
         name = text_field(frame, "name", limit=253)

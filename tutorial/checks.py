@@ -14,9 +14,9 @@ from typing import Any, Protocol
 
 from cluster.sim.apimachinery.kinds import KINDS
 from cluster.sim.apimachinery.labels import map_matches
+from cluster.sim.apiserver.pods import is_ready
 from cluster.sim.cluster import Cluster
 from cluster.sim.controllers.deploymentutil import rollout_status
-from cluster.sim.controllers.podutil import is_ready
 
 DEFAULT_TRAFFIC_COUNT = 20
 TRAFFIC_RESULTS = ("answered", "refused", "timeout")
@@ -364,7 +364,7 @@ def traffic_answered_by(cluster: Cluster, params: dict[str, Any]) -> Finding:
     source, problem = _source(cluster, params, ns)
     if problem:
         return Finding(False, problem)
-    from cluster.sim.network.traffic import TrafficError, client_for
+    from cluster.sim.teaching.traffic import TrafficError, client_for
 
     try:
         client = client_for(cluster, source, ns)

@@ -184,7 +184,7 @@ def run_line(cluster: Cluster, line: str) -> str:
 
 def send_traffic(cluster: Cluster, move: dict[str, Any]) -> None:
     """A reference solution's request, sent as the Traffic panel sends it (URL placeholders as in checks)."""
-    from cluster.sim.network.traffic import send
+    from cluster.sim.teaching.traffic import send
     from tutorial.checks import fill_url
 
     url, problem = fill_url(cluster, move["url"])

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from cluster.sim.apimachinery import errors
-from cluster.sim.network.why import why
+from cluster.sim.teaching.why import why
 from tests.sim.factories import deployment, pod, pods, seed_cluster, service
 
 

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cluster.sim.apimachinery import errors
-from cluster.sim.controllers.podutil import is_active, is_ready
+from cluster.sim.apiserver.pods import is_ready
+from cluster.sim.controllers.podutil import is_active
 from tests.sim.factories import cluster, deployment, service
 
 NAMES = ["web", "api"]

@@ -142,3 +142,27 @@ def test_no_engine_module_imports_itself_back_in_a_cycle():
 def test_the_cycle_finder_sees_a_cycle_hidden_in_a_function():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+# The engine's layers, lowest first: a module may import its own package and the layers below it, never above.
+LAYERS = [
+    ("apimachinery",), ("clock", "settings"), ("images",), ("apiserver",), ("controllers",), ("network",),
+    ("bootstrap",), ("cluster",), ("manifests",), ("kubectl",), ("teaching",),
+]
+
+
+def _layer(module: str) -> int:
+    part = module.split(".")[2] if module.count(".") >= 2 else ""
+    return next(i for i, names in enumerate(LAYERS) if part in names)
+
+
+def test_each_package_imports_only_the_layers_below_it():
+    upward = [f"{a} imports {b}" for a, targets in _import_graph().items() for b in targets
+              if a != "cluster.sim" and _layer(b) > _layer(a)]
+    assert upward == []
+
+
+def test_every_engine_module_belongs_to_a_layer():
+    for name in _import_graph():
+        if name != "cluster.sim":
+            _layer(name)

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from cluster.sim.apiserver.pods import is_ready
 from cluster.sim.cluster import Cluster
 from cluster.sim.controllers.kubelet.stages import STAGES, override_problems
-from cluster.sim.controllers.podutil import is_ready
 from cluster.sim.settings import Settings
 from tests.sim.factories import NOW, cluster, pod
 

@@ -93,7 +93,7 @@ def test_a_pod_ip_times_out_from_outside_and_answers_from_a_node():
 
 
 def test_a_request_check_passes_only_once_the_learner_has_sent_that_request():
-    from cluster.sim.network.traffic import send
+    from cluster.sim.teaching.traffic import send
 
     c = seed_cluster()
     params = {"from": "outside", "to": "pod", "labels": {"run": "httpd"}, "expect": "timeout"}

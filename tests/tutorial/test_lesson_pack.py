@@ -92,7 +92,7 @@ POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n
 
 def _ready_at(lesson: Lesson) -> float:
     """When the setup's pod turns Ready, in cluster seconds after the lesson's setup was applied."""
-    from cluster.sim.controllers.podutil import ready_since
+    from cluster.sim.apiserver.pods import ready_since
 
     cluster = build_cluster(lesson, NOW)
     cluster.advance_by(120)

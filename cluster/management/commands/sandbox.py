@@ -82,7 +82,7 @@ class Command(BaseCommand):
         del outcome
 
     def do_traffic(self, name: str, source: str, url: str, count: int, **_: Any) -> None:
-        from cluster.sim.network.traffic import TrafficError, send
+        from cluster.sim.teaching.traffic import TrafficError, send
 
         if not 1 <= count <= 10_000:
             raise CommandError("--count must be between 1 and 10000")

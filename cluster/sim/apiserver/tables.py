@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from cluster.sim.apimachinery.labels import format_label_selector, format_labels, selector_string
 from cluster.sim.apimachinery.timeutil import age
-from cluster.sim.controllers.podutil import is_ready
+from cluster.sim.apiserver.pods import is_ready
 
 Obj = dict[str, Any]
 

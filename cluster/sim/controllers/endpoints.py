@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from cluster.sim.apimachinery.labels import map_matches
+from cluster.sim.apiserver.pods import is_ready, is_terminating
 from cluster.sim.apiserver.store import Obj, clone
 from cluster.sim.controllers.base import Controller
-from cluster.sim.controllers.podutil import is_ready, is_terminating
 
 TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cluster.sim.apiserver.pods import is_ready, is_terminating
 from cluster.sim.apiserver.store import Obj, clone
 from cluster.sim.controllers.endpoints import (
     TRIGGER_TIME,
@@ -12,7 +13,7 @@ from cluster.sim.controllers.endpoints import (
     resolved_ports,
     should_be_in_endpoints,
 )
-from cluster.sim.controllers.podutil import is_ready, is_terminating, owner_ref
+from cluster.sim.controllers.podutil import owner_ref
 
 MANAGED_BY = "endpointslice-controller.k8s.io"
 MAX_ENDPOINTS_PER_SLICE = 100

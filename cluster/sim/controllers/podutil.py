@@ -6,7 +6,6 @@ from typing import Any
 
 from cluster.sim.apimachinery.labels import selector_is_empty
 from cluster.sim.apimachinery.labels import selector_matches as labels_selector_matches
-from cluster.sim.apimachinery.timeutil import parse_rfc3339
 from cluster.sim.apiserver.store import Obj
 
 
@@ -29,46 +28,10 @@ def owner_ref(owner: Obj) -> dict[str, Any]:
     }
 
 
-def condition(obj: Obj, type_: str) -> dict[str, Any] | None:
-    for cond in (obj.get("status") or {}).get("conditions") or ():
-        if cond.get("type") == type_:
-            return dict(cond)
-    return None
-
-
-def is_ready(pod: Obj) -> bool:
-    for cond in (pod.get("status") or {}).get("conditions") or ():
-        if cond.get("type") == "Ready":
-            return bool(cond.get("status") == "True")
-    return False
-
-
-def is_terminating(pod: Obj) -> bool:
-    return bool(pod["metadata"].get("deletionTimestamp"))
-
-
 def is_active(pod: Obj) -> bool:
     """controller.IsPodActive: not terminal and not being deleted."""
     return (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed") and \
         not pod["metadata"].get("deletionTimestamp")
-
-
-def is_available(pod: Obj, min_ready_seconds: int, now: float) -> bool:
-    """podutil.IsPodAvailable."""
-    if not is_ready(pod):
-        return False
-    if min_ready_seconds <= 0:
-        return True
-    cond = condition(pod, "Ready") or {}
-    since = cond.get("lastTransitionTime")
-    return bool(since) and parse_rfc3339(since) + min_ready_seconds <= now
-
-
-def ready_since(pod: Obj) -> float | None:
-    cond = condition(pod, "Ready")
-    if cond and cond.get("status") == "True" and cond.get("lastTransitionTime"):
-        return parse_rfc3339(cond["lastTransitionTime"])
-    return None
 
 
 def selector_labels(obj: Obj) -> dict[str, str]:

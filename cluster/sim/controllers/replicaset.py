@@ -6,17 +6,10 @@ import math
 from typing import Any
 
 from cluster.sim.apimachinery.timeutil import parse_rfc3339
+from cluster.sim.apiserver.pods import is_available, is_ready, ready_since
 from cluster.sim.apiserver.store import Obj, clone
 from cluster.sim.controllers.base import Controller
-from cluster.sim.controllers.podutil import (
-    controller_ref,
-    is_active,
-    is_available,
-    is_ready,
-    owner_ref,
-    ready_since,
-    selector_matches,
-)
+from cluster.sim.controllers.podutil import controller_ref, is_active, owner_ref, selector_matches
 
 BURST_REPLICAS = 500  # creations or deletions per sync
 COMPONENT = "replicaset-controller"

@@ -9,7 +9,7 @@ from typing import Any
 from cluster.sim.apimachinery.errors import ApiError, bad_request
 from cluster.sim.apimachinery.kinds import KINDS
 from cluster.sim.apimachinery.timeutil import parse_rfc3339
-from cluster.sim.controllers.podutil import is_ready
+from cluster.sim.apiserver.pods import is_ready
 from cluster.sim.images.catalog import Catalog
 from cluster.sim.kubectl import curl
 from cluster.sim.kubectl.flags import Parsed, parse_duration

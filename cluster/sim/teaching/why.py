@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from cluster.sim.apimachinery import errors
+from cluster.sim.apiserver.pods import condition, is_ready, is_terminating
 from cluster.sim.apiserver.store import Obj
 from cluster.sim.cluster import Cluster
 from cluster.sim.controllers.endpoints import find_port, ip_key
-from cluster.sim.controllers.podutil import condition, is_ready, is_terminating
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
