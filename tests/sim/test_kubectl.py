@@ -582,3 +582,14 @@ def test_a_pipe_into_a_command_the_terminal_lacks_says_so(seeded: Terminal) -> N
     assert (broken.exit_code, broken.stderr) == (2, "bash: syntax error near unexpected token `|'\n")
     quoted = seeded.ok("get pods -l 'run in (httpd)' | wc -l")
     assert quoted == "3\n"
+
+
+def test_an_escape_sequence_in_an_object_is_shown_not_obeyed_by_the_terminal(seeded: Terminal) -> None:
+    seeded.ok("label deploy nginx tier=web")
+    deployment = seeded.cluster.store.get("Deployment", "default", "nginx")
+    assert deployment is not None
+    seeded.cluster.api.patch("Deployment", "default", "nginx",
+                             {"metadata": {"annotations": {"note": "\x1b]0;pwned\x07\x1b[2J"}}}, "merge")
+    described = seeded.ok("describe deploy nginx")
+    assert "\x1b" not in described and "\x07" not in described
+    assert "note: ^[]0;pwned^G^[[2J" in described

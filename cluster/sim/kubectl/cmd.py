@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,17 @@ CLIENT_VERSION = "v1.32.4"
 KUSTOMIZE_VERSION = "v5.5.0"
 
 
+# C0 controls but tab and newline, DEL and C1 controls: a terminal would act on them (ESC starts a sequence).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text as the terminal may show it: control characters from objects (an annotation holding an escape
+    sequence, say) appear as `^[` or `\\x9b` instead of being obeyed."""
+    return _CONTROL.sub(lambda m: "^" + chr(ord(m.group(0)) ^ 0x40) if ord(m.group(0)) < 0x80
+                        else f"\\x{ord(m.group(0)):02x}", text)
+
+
 @dataclass
 class Result:
     """What one kubectl command printed, its exit code, and whether the cluster may have changed."""
@@ -47,6 +59,10 @@ class Result:
     changed: bool  # the command may have changed cluster state (the caller then saves)
     errors: list[dict[str, Any]] = field(default_factory=list)  # apply from the editor: [{"line", "message"}]
     hint: str = ""  # Podium's extra help (e.g. the apps/v1 form for an apps/v1beta1 manifest)
+
+    def __post_init__(self) -> None:
+        self.stdout = printable(self.stdout)
+        self.stderr = printable(self.stderr)
 
 
 def local_files(base: str = ".") -> FileSource:
