@@ -104,10 +104,7 @@ def lesson_of(name: str) -> Lesson | None:
 
 def reset_for_sandbox(name: str) -> runtime.Outcome:
     """Reset a sandbox: back to its lesson's starting state, or to an empty cluster outside lessons."""
-    lesson = lesson_of(name)
-    if lesson is None:
-        return runtime.reset_sandbox(name)
-    return rebuild(name, lesson)
+    return runtime.act(name, lambda cluster: None, replace=lambda old: starting_cluster(name, old))
 
 
 def start_over(request: HttpRequest, lesson: Lesson) -> Sandbox:
@@ -160,7 +157,21 @@ def checks_now(row: Sandbox) -> list[dict[str, Any]]:
     return runtime.read(row.name, lambda cluster: record_progress(row.name, cluster)) or []
 
 
+def starting_cluster(name: str, old: Cluster) -> Cluster:
+    """What a reset starts the sandbox over with: its lesson's starting state, or a fresh cluster."""
+    lesson = lesson_of(name)
+    if lesson is None:
+        return Cluster.create(old.settings, now=old.now)
+    return build_cluster(lesson, old.now)
+
+
 # ---- logging in keeps the guest's work ------------------------------------------------------------------------
+
+
+def keep_guest_work(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Logging in keeps the sandboxes and progress the browser made as a guest (on user_logged_in)."""
+    if request is not None:
+        adopt_guest_work(request, user)
 
 
 @transaction.atomic
