@@ -9,6 +9,7 @@ need no write (the engine is deterministic).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -22,8 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings as django_settings
-from django.db import transaction
+from django.db import connection, transaction
 
+from cluster import workers
 from cluster.hooks import sandbox_hooks
 from cluster.models import Sandbox, SandboxChange
 from cluster.sim.cluster import Cluster
@@ -187,6 +189,20 @@ def locked(name: str) -> Iterator[None]:
         yield
 
 
+_sqlite_writes = threading.RLock()
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """Around a write transaction. SQLite has one writer at a time, and its busy handler sleeps in steps of up
+    to 100 ms while it waits; this process's threads queue on a lock instead. Other databases lock rows."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with _sqlite_writes:
+        yield
+
+
 # ---- reading ---------------------------------------------------------------------------------------------
 
 
@@ -326,15 +342,16 @@ def _attempt(name: str, fn: Callable[[Cluster], Any], *, wall: float | None, adv
         raise
     frames = [{"type": "change", "seq": c.rv, "time": cluster.now,
                "change": {"type": c.type, "object": c.obj}} for c in changes]
-    feed = [(f["seq"], encode_frame(f)) for f in frames]
+    feed = [(int(f["seq"]), encode_frame(f)) for f in frames]
     if replace is not None:
         frames, feed = [{"type": "reset", "seq": cluster.store.rv, "time": cluster.now}], []
     if traffic:
         frames.append({"type": "traffic", "seq": cluster.store.rv, "time": cluster.now, "requests": traffic})
     new_speed = row.speed if speed is None else speed
-    with transaction.atomic():
+    snapshot = encode(cluster)
+    with writing(), transaction.atomic():
         saved = Sandbox.objects.filter(pk=row.pk, version=row.version).update(
-            snapshot=encode(cluster), version=row.version + 1, seq=cluster.store.rv,
+            snapshot=snapshot, version=row.version + 1, seq=cluster.store.rv,
             cluster_time=cluster.now, wall_time=now_wall, speed=new_speed,
             next_due=cluster.clock.next_time(),
         )
@@ -412,4 +429,16 @@ def publish(name: str, outcome: Outcome) -> None:
                "timing": outcome.timing.to_dict() if outcome.timing else None}
     if outcome.checks is not None:
         message["checks"] = outcome.checks
-    async_to_sync(layer.group_send)(group_name(name), message)
+    loop = workers.serving_loop()
+    if loop is None:
+        async_to_sync(layer.group_send)(group_name(name), message)
+        return
+    # From a pool thread: hand the message to the event loop without waiting for it (the sandbox stays
+    # locked meanwhile otherwise). Pages put frames in order by their seq whatever order messages come in.
+    sent = asyncio.run_coroutine_threadsafe(layer.group_send(group_name(name), message), loop)
+
+    def report(done: Any) -> None:
+        if not done.cancelled() and done.exception() is not None:
+            log.error("publishing sandbox %s failed: %r", name, done.exception())
+
+    sent.add_done_callback(report)

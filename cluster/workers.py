@@ -7,6 +7,7 @@ time, and each thread keeps its own persistent database connection.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,7 @@ from django.db import close_old_connections
 WORKERS = 4
 
 _pool: ThreadPoolExecutor | None = None
+_serving = threading.local()  # the event loop a pool thread is working for, while it works
 _pool_guard = threading.Lock()
 
 
@@ -36,10 +38,17 @@ class InPool(SyncToAsync):  # type: ignore[misc]
 
     def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
         close_old_connections()
+        _serving.loop = loop
         try:
             return super().thread_handler(loop, *args, **kwargs)
         finally:
+            _serving.loop = None
             close_old_connections()
+
+
+def serving_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop this pool thread is doing work for, or None outside the pool."""
+    return getattr(_serving, "loop", None)
 
 
 async def run[T](fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -133,7 +133,8 @@ def step_reached(checks: list[Check], done: set[str], steps: int) -> int:
 
 def record_progress(name: str, cluster: Cluster) -> list[dict[str, Any]] | None:
     """Evaluate the checks of the sandbox's lesson and remember every check passed at least once."""
-    progress = Progress.objects.filter(sandbox__name=name).select_related("lesson").first()
+    progress = Progress.objects.filter(sandbox__name=name).select_related("lesson") \
+        .annotate(step_count=Count("lesson__steps")).first()
     if progress is None:
         return None
     checks = lesson_checks(progress.lesson)
@@ -143,12 +144,13 @@ def record_progress(name: str, cluster: Cluster) -> list[dict[str, Any]] | None:
         result["step"] = check.step.order
         result["done"] = check.check_id in done
     passed = [c.check_id for c in checks if c.check_id in done]
-    reached = step_reached(checks, done, progress.lesson.steps.count())
+    reached = step_reached(checks, done, progress.step_count)
     finished = bool(checks) and len(passed) == len(checks)
     if passed != progress.passed or reached != progress.step_reached or finished != bool(progress.completed_at):
-        Progress.objects.filter(pk=progress.pk).update(
-            passed=passed, step_reached=reached, completed_at=(progress.completed_at or timezone.now()) if finished
-            else None, updated_at=timezone.now())
+        with runtime.writing():
+            Progress.objects.filter(pk=progress.pk).update(
+                passed=passed, step_reached=reached, completed_at=(progress.completed_at or timezone.now())
+                if finished else None, updated_at=timezone.now())
     return results
 
 
