@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -13,11 +14,12 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.backends.utils import CursorWrapper
 
-from cluster import consumers, runtime
+from cluster import consumers, runtime, workers
 from cluster.hooks import SandboxHooks
 from cluster.models import Sandbox
 from cluster.sim.cluster import Cluster
@@ -531,6 +533,13 @@ def every_query() -> Iterator[list[str]]:
         CursorWrapper._execute_with_wrappers = original
 
 
+async def pool_idle() -> None:
+    """Wait until every worker thread is free: work left over from an earlier test would be counted too."""
+    count = settings.SANDBOX_WORKERS
+    barrier = threading.Barrier(count)
+    await asyncio.gather(*(asyncio.wrap_future(workers.pool().submit(barrier.wait, 10)) for _ in range(count)))
+
+
 def reads_of(seen: list[str], table: str) -> list[str]:
     return [sql for sql in seen if sql.lstrip().upper().startswith("SELECT") and f'FROM "{table}"' in sql]
 
@@ -539,8 +548,10 @@ def reads_of(seen: list[str], table: str) -> list[str]:
 async def test_one_apply_reads_the_sandbox_row_once_and_not_its_own_frames(learner: dict[str, str],
                                                                            cache: str) -> None:
     comm, _ = await connected(learner["session"])
+    await reply(comm, {"type": "speed", "id": 0, "speed": 0})  # no timed happening acts meanwhile
     if cache != "warm":
         runtime._cache.clear()
+    await pool_idle()
 
     with every_query() as seen:
         result = await reply(comm, {"type": "apply", "id": 1, "yaml": HTTPD})
@@ -554,7 +565,9 @@ async def test_one_apply_reads_the_sandbox_row_once_and_not_its_own_frames(learn
 async def test_a_read_only_kubectl_line_writes_nothing(learner: dict[str, str]) -> None:
     await db(with_httpd)
     comm, _ = await connected(learner["session"])
+    await reply(comm, {"type": "speed", "id": 0, "speed": 0})  # no timed happening acts meanwhile
     before = await db(Sandbox.objects.get, name="lab")
+    await pool_idle()
 
     with every_query() as seen:
         got = await reply(comm, {"type": "kubectl", "id": 1, "line": "get pods -o wide"})
