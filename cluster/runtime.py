@@ -49,8 +49,11 @@ class SandboxBusy(Exception):
     """Several writers kept colliding; the caller may try again."""
 
 
+SNAPSHOT_COMPRESSION = 1  # zlib level: a third of level 6's time per save, for snapshots about 20 % larger
+
+
 def encode(cluster: Cluster) -> bytes:
-    return zlib.compress(json.dumps(cluster.to_snapshot(), separators=(",", ":")).encode(), 6)
+    return zlib.compress(json.dumps(cluster.to_snapshot(), separators=(",", ":")).encode(), SNAPSHOT_COMPRESSION)
 
 
 def decode(blob: bytes) -> Cluster:
