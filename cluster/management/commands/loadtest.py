@@ -32,7 +32,8 @@ MAX_DURATION = 3600
 PAUSE = (3.0, 6.0)  # seconds between one learner's commands
 REPLY_TIMEOUT = 15.0
 OPEN_CONCURRENCY = 8  # lesson pages fetched at once while the class arrives
-SETTLE_SECONDS = 10.0  # after the window, for the last frames to arrive
+SETTLE_SECONDS = 30.0  # after the window, for the last frames to arrive
+SEED_LESSON = "how-services-reach-pods"
 
 MANIFEST = """\
 apiVersion: apps/v1
@@ -180,6 +181,7 @@ class Tally:
     duplicates: int = 0
     gaps: int = 0
     missing: int = 0
+    unanswered: int = 0
     errors: list[str] = field(default_factory=list)
 
     def all_latencies(self) -> list[float]:
@@ -200,8 +202,12 @@ def open_lesson(base: str, lesson: str) -> tuple[str, str]:
 
 
 def first_lesson(base: str) -> str:
+    """The seed lesson when the server has it, else the first lesson it lists."""
     with urllib.request.urlopen(f"{base}/", timeout=30) as response:
-        found = re.search(r'href="/lessons/([^/"]+)/"', response.read().decode())
+        page = response.read().decode()
+    if f'href="/lessons/{SEED_LESSON}/"' in page:
+        return SEED_LESSON
+    found = re.search(r'href="/lessons/([^/"]+)/"', page)
     if found is None:
         raise CommandError(f"{base}/ lists no lesson: load the lessons (manage.py load_lessons) or give --lesson")
     return found.group(1)
@@ -285,7 +291,7 @@ class Learner:
         try:
             await asyncio.wait_for(self.reply.wait(), REPLY_TIMEOUT)
         except TimeoutError:
-            self.tally.missing += 1
+            self.tally.unanswered += 1
         if command.answered is not None:
             self.tally.latencies.setdefault(kind, []).append((command.answered - command.sent) * 1000)
         self.pending = None
@@ -393,7 +399,7 @@ class Command(BaseCommand):
                             help="a server, e.g. http://127.0.0.1:8000 (repeat for several processes)")
         parser.add_argument("--learners", type=int, required=True)
         parser.add_argument("--duration", type=float, required=True, help="seconds of the measured window")
-        parser.add_argument("--lesson", default="", help="lesson slug (default: the first on the lesson list)")
+        parser.add_argument("--lesson", default="", help=f"lesson slug (default: {SEED_LESSON}, else the first on the lesson list)")
         parser.add_argument("--idle", action="store_true",
                             help="learners open the lesson and then send nothing; the server's CPU is the figure")
         parser.add_argument("--echo-seconds", type=float, default=None,
@@ -485,7 +491,8 @@ class Command(BaseCommand):
         expected_changes = tally.changes + tally.gaps + tally.missing
         self.stdout.write(f"  delivered: {tally.replies} of {tally.commands} replies, {tally.changes} of "
                           f"{expected_changes} change frames ({tally.gaps} gaps, {tally.duplicates} duplicates, "
-                          f"{tally.missing} missing at the end or unanswered)")
+                          f"{tally.missing} missing at the end); {tally.unanswered} commands unanswered "
+                          f"after {REPLY_TIMEOUT:g} s")
         if servers.pids:
             per_command = f", {10 * cpu * servers.window / tally.commands:.1f} ms CPU per command" \
                 if tally.commands else ""
@@ -502,7 +509,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  echo     n={len(echo_latencies):<6} p50={quantile(echo_latencies, 0.5):.1f} ms "
                               f"p95={quantile(echo_latencies, 0.95):.1f} ms "
                               f"(mean {statistics.mean(echo_latencies):.1f} ms)")
-        lost = tally.gaps + tally.missing + tally.duplicates
+        lost = tally.gaps + tally.missing + tally.duplicates + tally.unanswered
         self.stdout.write(f"learners={count} p50={quantile(latencies, 0.5):.0f}ms p95={quantile(latencies, 0.95):.0f}ms "
                           f"p99={quantile(latencies, 0.99):.0f}ms errors={len(tally.errors)} lost={lost} "
                           f"echo_ratio={ratio:.1f}")
