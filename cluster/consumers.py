@@ -1,8 +1,11 @@
-"""The sandbox websocket (docs/websocket-protocol.md): a snapshot, ordered changes, and commands."""
+"""The sandbox websocket (docs/websocket-protocol.md): a snapshot, ordered changes, and commands.
+
+The consumer parses frames, calls the runtime (on cluster.workers' threads) and replies; what a page is sent
+when it opens and when the sandbox changes comes from cluster.feed.
+"""
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import time
@@ -11,23 +14,20 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from cluster import runtime
-from cluster.models import Sandbox
+from cluster import feed, runtime, ticker, workers
+from cluster.sim import kubectl
 from cluster.sim.apimachinery import errors
 from cluster.sim.cluster import Cluster
 from cluster.sim.kubectl.completion import complete
-from cluster.ticker import Ticker, speed_number
+from cluster.sim.teaching import traffic
+from cluster.sim.teaching.why import why
 
 log = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 256 * 1024
 MAX_LINE = 4096
-SNAPSHOT_KINDS = ("Node", "Pod", "Service", "Endpoints", "EndpointSlice", "Deployment", "ReplicaSet", "ConfigMap",
-                  "Secret")
-SNAPSHOT_EVENTS = 50
 SPEEDS = (0, 1, 4)
 TRAFFIC_LIMIT = (20, 10.0)  # traffic commands per socket, per seconds
 COMMAND_LIMIT = (120, 10.0)  # any command per socket, per seconds
@@ -36,114 +36,6 @@ REFUSED = 4403  # close code when the handshake is refused: not this learner's s
 
 class CommandError(Exception):
     """A command refused with a message for the learner; the socket stays open."""
-
-
-# ---- the work, done in a thread (database_sync_to_async) ------------------------------------------------
-
-
-def owner_of(name: str, session_key: str | None, user: Any) -> bool:
-    """Only the sandbox's owner may watch it: the browser session that created it, or the logged-in user."""
-    row = Sandbox.objects.filter(name=name).only("owner_session", "owner_user_id").first()
-    if row is None:
-        return False
-    if row.owner_user_id is not None and getattr(user, "is_authenticated", False) and row.owner_user_id == user.pk:
-        return True
-    return bool(row.owner_session) and session_key == row.owner_session
-
-
-def snapshot(name: str) -> dict[str, Any]:
-    """The saved cluster as a `snapshot` frame (with `version`, the sandbox version it shows)."""
-    row = Sandbox.objects.filter(name=name).first()
-    if row is None:
-        raise runtime.SandboxNotFound(name)
-    # The saved snapshot, not one advanced to now: its objects are exactly those at `seq`; the ticker
-    # brings what happened since as ordinary change frames.
-    cluster = saved_cluster(row)
-    objects = [obj for kind in SNAPSHOT_KINDS for obj in cluster.store.list(kind)]
-    events = sorted(cluster.store.list("Event"), key=lambda e: int(e["metadata"].get("resourceVersion", "0")))
-    return {
-        "type": "snapshot",
-        "seq": row.seq,
-        "sandbox": name,
-        "time": row.cluster_now(runtime.wall_clock()),
-        "speed": speed_number(row.speed),
-        "objects": objects,
-        "events": events[-SNAPSHOT_EVENTS:],
-        "checks": evaluate_checks(name, cluster) or [],
-        "version": row.version,
-    }
-
-
-def saved_cluster(row: Sandbox) -> Cluster:
-    """The cluster exactly as the row saved it; read it, never change it (it may be the runtime's cached copy)."""
-    cached = runtime._cache.get(row.name)
-    if cached is not None and cached[0] == row.version and cached[1].store.rv == row.seq \
-            and cached[1].now == row.cluster_time:
-        return cached[1]
-    return runtime.decode(row.snapshot)
-
-
-def frames_after(name: str, seq: int) -> list[dict[str, Any]] | None:
-    """Change frames after `seq`; None when the client must start over (too far behind, or from before a reset)."""
-    current = Sandbox.objects.filter(name=name).values_list("seq", flat=True).first()
-    if current is None:
-        raise runtime.SandboxNotFound(name)
-    if seq > current:
-        return None
-    return runtime.changes_since(name, seq)
-
-
-def checks_hook() -> Callable[[str, Cluster], list[dict[str, Any]] | None] | None:
-    """tutorial.checks.evaluate_for_sandbox, when the tutorial app provides it."""
-    try:
-        module = importlib.import_module("tutorial.checks")
-    except ModuleNotFoundError as err:
-        if err.name not in ("tutorial", "tutorial.checks"):
-            raise
-        return None
-    return getattr(module, "evaluate_for_sandbox", None)
-
-
-def evaluate_checks(name: str, cluster: Cluster | None = None) -> list[dict[str, Any]] | None:
-    """The lesson's checks for this sandbox, or None when there are none to evaluate."""
-    hook = checks_hook()
-    if hook is None:
-        return None
-    if cluster is None:
-        row = Sandbox.objects.filter(name=name).first()
-        if row is None:
-            return None
-        cluster = saved_cluster(row)
-    try:
-        return hook(name, cluster)
-    except Exception:  # a broken check must not break the socket
-        log.exception("evaluating checks for sandbox %s failed", name)
-        return None
-
-
-def reset(name: str) -> runtime.Outcome:
-    """Start the sandbox over; the tutorial app may rebuild the lesson's starting state instead."""
-    try:
-        services = importlib.import_module("tutorial.services")
-    except ModuleNotFoundError:
-        services = None
-    hook = getattr(services, "reset_for_sandbox", None)
-    if hook is not None:
-        outcome: runtime.Outcome = hook(name)
-        return outcome
-    return runtime.reset_sandbox(name)
-
-
-def kubectl_module() -> Any:
-    try:
-        return importlib.import_module("cluster.sim.kubectl.cmd")
-    except ModuleNotFoundError as err:
-        raise CommandError("the built-in kubectl is not available on this server") from err
-
-
-def read_only(name: str, fn: Callable[[Cluster], Any]) -> Any:
-    """Run `fn` on the sandbox as of now, without saving anything."""
-    return runtime.read(name, fn)
 
 
 # ---- frame fields -----------------------------------------------------------------------------------------
@@ -191,8 +83,10 @@ class RateLimit:
 # ---- the consumer ----------------------------------------------------------------------------------------
 
 
-class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     """One open lesson page watching its sandbox: `ws/sandbox/<name>/?since=<seq>`."""
+
+    opened = False
 
     async def connect(self) -> None:
         self.sandbox = self.scope["url_route"]["kwargs"]["name"]
@@ -200,25 +94,22 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.seq = -1
         self.version = 0
         self.last_checks: list[dict[str, Any]] | None = None
-        self.ticker: Ticker | None = None
         self.traffic_limit = RateLimit(*TRAFFIC_LIMIT)
         self.command_limit = RateLimit(*COMMAND_LIMIT)
         session = self.scope.get("session")
         session_key = session.session_key if session is not None else None
-        if not await database_sync_to_async(owner_of)(self.sandbox, session_key, self.scope.get("user")):
+        # Join the group before reading: whatever is published from now on is caught up in order.
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        opening = await workers.run(feed.open_sandbox, self.sandbox, session_key, self.scope.get("user"),
+                                    self._since())
+        if opening is None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.close(code=REFUSED)  # before accept: the handshake is refused (HTTP 403)
             return
-        # Join the group before reading the feed: whatever is published from now on is caught up in order.
-        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        since = self._since()
-        if since is None:
-            await self.send_snapshot()
-        else:
-            self.seq = since
-            await self.catch_up()
-        self.ticker = Ticker(self.sandbox, self.send_clock)
-        self.ticker.start()
+        self.opened = True
+        await self.open_with(opening)
+        ticker.watch(self.sandbox, opening.timing, self.send_clock)
 
     def _since(self) -> int | None:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -226,41 +117,55 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         return int(values[0]) if values[0].isdigit() else None
 
     async def disconnect(self, code: int) -> None:
-        ticker = getattr(self, "ticker", None)
-        if ticker is not None:
-            await ticker.stop()
+        if self.opened:
+            ticker.unwatch(self.sandbox, self.send_clock)
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     # ---- server → browser ------------------------------------------------------------------------
 
-    async def send_json(self, frame: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(frame, separators=(",", ":")))
+    @classmethod
+    async def encode_json(cls, content: Any) -> str:
+        return json.dumps(content, separators=(",", ":"))
+
+    async def open_with(self, opening: feed.Opening) -> None:
+        if opening.snapshot is not None:
+            self.seq, self.version = opening.seq, opening.version
+            self.last_checks = opening.checks
+            await self.send(text_data=opening.snapshot)
+            return
+        self.seq = opening.since
+        self.version = opening.version
+        if not await self.deliver(opening.frames):
+            await self.send_snapshot()
+        elif opening.frames:
+            await self.send_checks(opening.checks)
 
     async def send_snapshot(self) -> None:
-        frame = await database_sync_to_async(snapshot)(self.sandbox)
-        self.seq, self.version = frame["seq"], frame.pop("version")
-        self.last_checks = frame["checks"]
-        await self.send_json(frame)
+        await self.open_with(await workers.run(feed.snapshot, self.sandbox))
 
-    async def catch_up(self) -> None:
-        """Send every change after the last one sent, in order, once; a fresh snapshot if that is impossible."""
-        frames = await database_sync_to_async(frames_after)(self.sandbox, self.seq)
-        if frames is None:
-            await self.send_snapshot()
-            return
-        sent = False
-        for frame in frames:
-            if frame["seq"] <= self.seq:
+    async def deliver(self, frames: list[tuple[int, str]] | list[list[Any]]) -> bool:
+        """Send each change frame this page has not seen, in order, once; False if some are missing."""
+        for seq, text in frames:
+            if seq <= self.seq:
                 continue
-            await self.send_json(frame)
-            self.seq = frame["seq"]
-            sent = True
-        if sent:
-            await self.send_checks()
+            if seq != self.seq + 1:
+                return False
+            await self.send(text_data=text)
+            self.seq = seq
+        return True
 
-    async def send_checks(self) -> None:
-        checks = await database_sync_to_async(evaluate_checks)(self.sandbox)
+    async def catch_up(self, until: int, frames: list[Any] | None = None) -> None:
+        """Bring the page to `until` from the frames given, or from the feed; a fresh snapshot if impossible."""
+        if until <= self.seq:
+            return
+        if frames is not None and await self.deliver(frames) and self.seq >= until:
+            return
+        missed = await workers.run(feed.frames_after, self.sandbox, self.seq, until)
+        if missed is None or not await self.deliver(missed):
+            await self.send_snapshot()
+
+    async def send_checks(self, checks: list[dict[str, Any]] | None) -> None:
         if checks is not None and checks != self.last_checks:
             self.last_checks = checks
             await self.send_json({"type": "checks", "checks": checks})
@@ -277,21 +182,27 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     # ---- group messages --------------------------------------------------------------------------
 
     async def sandbox_updated(self, message: dict[str, Any]) -> None:
-        """The sandbox changed (in this process or another): send what this socket has not seen yet."""
+        """The sandbox changed (in this process or another): send what this page has not seen yet."""
+        if not self.opened:
+            return
+        if message.get("timing"):
+            ticker.update(self.sandbox, runtime.Timing.from_dict(message["timing"]))
         if message.get("reset"):
             if message.get("version", 0) > self.version:
                 await self.send_snapshot()
         else:
-            await self.catch_up()
+            await self.catch_up(message["seq"], message.get("feed"))
+            await self.send_checks(message.get("checks"))
         for frame in message.get("traffic") or ():
             await self.send_json(frame)
 
     async def sandbox_clock(self, message: dict[str, Any]) -> None:
-        await self.send_clock(message["time"], message["speed"])
+        if self.opened:
+            await self.send_clock(message["time"], message["speed"])
 
     # ---- browser → server ------------------------------------------------------------------------
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
         if text_data is None:
             await self.error("frames must be JSON text, not binary")
             return
@@ -299,10 +210,13 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.error(f"frame too large: at most {MAX_FRAME_BYTES // 1024} KB")
             return
         try:
-            frame = json.loads(text_data)
+            frame = await self.decode_json(text_data)
         except ValueError as err:
             await self.error(f"frame is not valid JSON: {err}")
             return
+        await self.receive_json(frame)
+
+    async def receive_json(self, frame: Any, **kwargs: Any) -> None:
         if not isinstance(frame, dict):
             await self.error("a frame must be a JSON object with a \"type\"")
             return
@@ -334,13 +248,17 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.error(f"internal error while running {kind}; the sandbox is unchanged", frame_id)
 
     async def act(self, fn: Callable[[Cluster], Any], **kwargs: Any) -> Any:
-        """Run `fn` on the sandbox and save it, then send the changes before any reply."""
-        outcome = await database_sync_to_async(runtime.act)(self.sandbox, fn, **kwargs)
-        await self.catch_up()
+        """Run `fn` on the sandbox and save it, then send the changes (and checks) before any reply."""
+        outcome = await workers.run(runtime.act, self.sandbox, fn, **kwargs)
+        if outcome.timing is not None:
+            ticker.update(self.sandbox, outcome.timing)
+        if outcome.feed or outcome.seq > self.seq:
+            await self.catch_up(outcome.seq, outcome.feed)
+        await self.send_checks(outcome.checks)
         return outcome.result
 
     async def read(self, fn: Callable[[Cluster], Any]) -> Any:
-        return await database_sync_to_async(read_only)(self.sandbox, fn)
+        return await workers.run(runtime.read, self.sandbox, fn)
 
     async def done(self, frame: dict[str, Any], output: str) -> None:
         if frame.get("id") is not None:
@@ -351,7 +269,6 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     async def on_apply(self, frame: dict[str, Any]) -> None:
         text = text_field(frame, "yaml", limit=MAX_FRAME_BYTES, allow_empty=True)
-        kubectl = kubectl_module()
         result = await self.act(lambda c: kubectl.run(c, ["apply", "-f", "-"], stdin=text))
         await self.send_json({"type": "apply_result", "id": frame.get("id"), "ok": result.exit_code == 0,
                               "output": result.stdout, "error": result.stderr, "errors": list(result.errors),
@@ -359,8 +276,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     async def on_kubectl(self, frame: dict[str, Any]) -> None:
         line = text_field(frame, "line")
-        kubectl = kubectl_module()
-        result = await self.act(lambda c: kubectl.run_line(c, line))
+        result = await self.act(lambda c: kubectl.run_line(c, line))  # a read-only line writes nothing
         await self.send_json({"type": "kubectl_result", "id": frame.get("id"), "stdout": result.stdout,
                               "stderr": result.stderr, "exit_code": result.exit_code})
 
@@ -378,8 +294,6 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.done(frame, f"deployment.apps/{name} scaled\n")
 
     async def on_traffic(self, frame: dict[str, Any]) -> None:
-        from cluster.sim.teaching import traffic
-
         source = text_field(frame, "from", limit=300)
         url = text_field(frame, "url", limit=2048)
         count = int_field(frame, "count", 1, 100)
@@ -405,13 +319,11 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.done(frame, f"speed {int(speed)}×\n" if speed else "paused\n")
 
     async def on_reset(self, frame: dict[str, Any]) -> None:
-        await database_sync_to_async(reset)(self.sandbox)
+        await workers.run(runtime.start_over, self.sandbox)
         # The group message carries the reset: every socket, this one included, takes a fresh snapshot.
         await self.done(frame, "sandbox reset\n")
 
     async def on_why(self, frame: dict[str, Any]) -> None:
-        from cluster.sim.teaching.why import why
-
         namespace = text_field(frame, "namespace", limit=253, default="default")
         name = text_field(frame, "name", limit=253)
         answer = await self.read(lambda c: why(c, namespace, name))
@@ -424,3 +336,11 @@ class SandboxConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
 
 COMMANDS = ("apply", "kubectl", "delete_pod", "scale", "traffic", "speed", "reset", "why", "complete", "ping")
+
+
+class EchoConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    """`ws/echo/`: every text frame back as it came, for `manage.py loadtest` to compare against."""
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+        if text_data is not None and len(text_data) <= MAX_LINE:
+            await self.send(text_data=text_data)

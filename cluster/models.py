@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -39,6 +40,13 @@ class Sandbox(models.Model):
     def cluster_now(self, wall: float) -> float:
         """Cluster time follows the wall clock at the sandbox's speed."""
         return self.cluster_time + max(0.0, wall - self.wall_time) * self.speed
+
+    def is_owned_by(self, session_key: str | None, user: Any = None) -> bool:
+        """Whether this browser session, or this signed-in user, is the one the sandbox belongs to."""
+        if self.owner_user_id is not None and getattr(user, "is_authenticated", False) \
+                and self.owner_user_id == user.pk:
+            return True
+        return bool(self.owner_session) and session_key == self.owner_session
 
 
 class SandboxChange(models.Model):

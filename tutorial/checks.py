@@ -17,6 +17,7 @@ from cluster.sim.apimachinery.labels import map_matches
 from cluster.sim.apiserver.pods import is_ready
 from cluster.sim.cluster import Cluster
 from cluster.sim.controllers.deploymentutil import rollout_status
+from cluster.sim.teaching.traffic import TrafficError, client_for
 
 DEFAULT_TRAFFIC_COUNT = 20
 TRAFFIC_RESULTS = ("answered", "refused", "timeout")
@@ -364,8 +365,6 @@ def traffic_answered_by(cluster: Cluster, params: dict[str, Any]) -> Finding:
     source, problem = _source(cluster, params, ns)
     if problem:
         return Finding(False, problem)
-    from cluster.sim.teaching.traffic import TrafficError, client_for
-
     try:
         client = client_for(cluster, source, ns)
     except TrafficError as err:
@@ -526,12 +525,3 @@ def evaluate(checks: Iterable[CheckLike], cluster: Cluster) -> list[dict[str, An
                         "detail": finding.detail})
     return results
 
-
-def evaluate_for_sandbox(name: str, cluster: Cluster) -> list[dict[str, Any]] | None:
-    """The checks of the lesson this sandbox belongs to, evaluated now; progress is recorded on the way.
-
-    The websocket consumer calls it after every change; None when the sandbox belongs to no lesson.
-    """
-    from tutorial.services import record_progress
-
-    return record_progress(name, cluster)

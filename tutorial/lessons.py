@@ -11,10 +11,12 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from cluster.sim import kubectl
 from cluster.sim.cluster import Cluster
 from cluster.sim.manifests.loader import load_manifests, resolve_kind
 from cluster.sim.settings import Settings
-from tutorial.checks import validate_params
+from cluster.sim.teaching.traffic import send
+from tutorial.checks import fill_url, validate_params
 from tutorial.models import (
     Check,
     Lesson,
@@ -174,8 +176,6 @@ def apply_text(cluster: Cluster, text: str) -> list[str]:
 
 def run_line(cluster: Cluster, line: str) -> str:
     """A kubectl line through the built-in kubectl; raises when kubectl reports an error."""
-    from cluster.sim import kubectl
-
     result = kubectl.run_line(cluster, line)
     if result.exit_code != 0:
         raise PackError(f"kubectl {line}: {result.stderr.strip()}")
@@ -184,9 +184,6 @@ def run_line(cluster: Cluster, line: str) -> str:
 
 def send_traffic(cluster: Cluster, move: dict[str, Any]) -> None:
     """A reference solution's request, sent as the Traffic panel sends it (URL placeholders as in checks)."""
-    from cluster.sim.teaching.traffic import send
-    from tutorial.checks import fill_url
-
     url, problem = fill_url(cluster, move["url"])
     if problem:
         raise ValueError(f"traffic move: {problem}")

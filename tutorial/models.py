@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.dispatch import receiver
 from django.urls import reverse
 
 from cluster.sim.controllers.kubelet.stages import override_problems
+from cluster.sim.manifests.loader import ManifestError, check_type_meta, load_manifests, resolve_kind
 from cluster.sim.settings import LESSON_SETTINGS, Settings
+from tutorial.checks import REGISTRY, validate_params
 
 # Cluster settings a lesson may choose, with the JSON types the engine's Settings fields take.
 CLUSTER_SETTINGS = Settings.json_types(LESSON_SETTINGS)
@@ -122,8 +123,6 @@ class Check(models.Model):
         return self.check_id
 
     def clean(self) -> None:
-        from tutorial.checks import REGISTRY, validate_params
-
         if self.kind not in REGISTRY:
             raise ValidationError({"kind": f"unknown check {self.kind!r}; choose one of: "
                                            f"{', '.join(sorted(REGISTRY))}"})
@@ -187,8 +186,6 @@ def validate_cluster_settings(value: Any) -> list[str]:
         problems += override_problems(value["stages"])
     cidr = value.get("service_cidr")
     if isinstance(cidr, str):
-        import ipaddress
-
         try:
             ipaddress.ip_network(cidr)
         except ValueError as err:
@@ -245,8 +242,6 @@ def validate_solution(value: Any) -> list[str]:
 
 def manifest_problem(text: str, *, allow_removed: bool = False) -> str:
     """Why a manifest text cannot be applied as it stands ('' when it reads fine)."""
-    from cluster.sim.manifests.loader import ManifestError, check_type_meta, load_manifests, resolve_kind
-
     try:
         for doc in load_manifests(text):
             check_type_meta(doc)
@@ -256,11 +251,3 @@ def manifest_problem(text: str, *, allow_removed: bool = False) -> str:
         return f"line {err.line}: {err.message}" if err.line else err.message
     return ""
 
-
-@receiver(user_logged_in)
-def keep_guest_work(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    """Logging in keeps the sandboxes and progress the browser made as a guest."""
-    if request is not None:
-        from tutorial.services import adopt_guest_work
-
-        adopt_guest_work(request, user)

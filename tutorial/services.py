@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -104,10 +104,7 @@ def lesson_of(name: str) -> Lesson | None:
 
 def reset_for_sandbox(name: str) -> runtime.Outcome:
     """Reset a sandbox: back to its lesson's starting state, or to an empty cluster outside lessons."""
-    lesson = lesson_of(name)
-    if lesson is None:
-        return runtime.reset_sandbox(name)
-    return rebuild(name, lesson)
+    return runtime.act(name, lambda cluster: None, replace=lambda old: starting_cluster(name, old))
 
 
 def start_over(request: HttpRequest, lesson: Lesson) -> Sandbox:
@@ -136,7 +133,8 @@ def step_reached(checks: list[Check], done: set[str], steps: int) -> int:
 
 def record_progress(name: str, cluster: Cluster) -> list[dict[str, Any]] | None:
     """Evaluate the checks of the sandbox's lesson and remember every check passed at least once."""
-    progress = Progress.objects.filter(sandbox__name=name).select_related("lesson").first()
+    progress = Progress.objects.filter(sandbox__name=name).select_related("lesson") \
+        .annotate(step_count=Count("lesson__steps")).first()
     if progress is None:
         return None
     checks = lesson_checks(progress.lesson)
@@ -146,12 +144,13 @@ def record_progress(name: str, cluster: Cluster) -> list[dict[str, Any]] | None:
         result["step"] = check.step.order
         result["done"] = check.check_id in done
     passed = [c.check_id for c in checks if c.check_id in done]
-    reached = step_reached(checks, done, progress.lesson.steps.count())
+    reached = step_reached(checks, done, progress.step_count)
     finished = bool(checks) and len(passed) == len(checks)
     if passed != progress.passed or reached != progress.step_reached or finished != bool(progress.completed_at):
-        Progress.objects.filter(pk=progress.pk).update(
-            passed=passed, step_reached=reached, completed_at=(progress.completed_at or timezone.now()) if finished
-            else None, updated_at=timezone.now())
+        with runtime.writing():
+            Progress.objects.filter(pk=progress.pk).update(
+                passed=passed, step_reached=reached, completed_at=(progress.completed_at or timezone.now())
+                if finished else None, updated_at=timezone.now())
     return results
 
 
@@ -160,7 +159,21 @@ def checks_now(row: Sandbox) -> list[dict[str, Any]]:
     return runtime.read(row.name, lambda cluster: record_progress(row.name, cluster)) or []
 
 
+def starting_cluster(name: str, old: Cluster) -> Cluster:
+    """What a reset starts the sandbox over with: its lesson's starting state, or a fresh cluster."""
+    lesson = lesson_of(name)
+    if lesson is None:
+        return Cluster.create(old.settings, now=old.now)
+    return build_cluster(lesson, old.now)
+
+
 # ---- logging in keeps the guest's work ------------------------------------------------------------------------
+
+
+def keep_guest_work(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Logging in keeps the sandboxes and progress the browser made as a guest (on user_logged_in)."""
+    if request is not None:
+        adopt_guest_work(request, user)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 DATABASE_URL   database (default: an SQLite file in var/ of the project)
 REDIS_URL      channel layer (unset: the in-memory layer, one process only)
+SANDBOX_CACHE_SIZE, SANDBOX_WORKERS  clusters kept decoded, and threads for sandbox work, per process
 SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS
 """
 
@@ -71,28 +72,43 @@ TEMPLATES = [
 ]
 
 (BASE_DIR / "var").mkdir(exist_ok=True)
+# Persistent connections: each server thread keeps its connection (checked before reuse) instead of opening
+# one per database call.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'podium.sqlite3'}"),
-        conn_max_age=0,
+        conn_max_age=600,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        # WAL with synchronous=NORMAL: a commit is in the WAL before it returns (a killed process loses nothing),
+        # without an fsync per commit; only a power cut can lose the last moments.
+        {"timeout": 20, "transaction_mode": "IMMEDIATE",
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-podium.sqlite3")}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # channels-redis waits for messages with a 5 s blocking read; redis-py 8's default 5 s socket timeout
+    # would end that read first and close every idle socket with 1011 (channels_redis issue #422), so the
+    # socket timeout is longer than the blocking read.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15,
+                                  "socket_connect_timeout": 5}]},
         }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# The lessons' side of a sandbox: its checks and the state a reset starts from (cluster/hooks.py).
+SANDBOX_HOOKS = "tutorial.sandboxes.LessonHooks"
+SANDBOX_CACHE_SIZE = int(os.environ.get("SANDBOX_CACHE_SIZE", "256"))  # decoded clusters kept per process
+SANDBOX_WORKERS = int(os.environ.get("SANDBOX_WORKERS", "4"))  # threads for sandbox work per process
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -7,9 +7,7 @@ advanced to now; writes go through `runtime.act`, so they are saved and publishe
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -21,19 +19,24 @@ from django.views.decorators.csrf import csrf_exempt
 
 from cluster import runtime
 from cluster.kubeapi import discovery, openapi, protobuf, tables
-from cluster.kubeapi.selectors import Selector
-from cluster.models import Sandbox
+from cluster.kubeapi.request import (
+    Target,
+    authenticate,
+    json_response,
+    parse_target,
+    path_not_found,
+    selector_for,
+    status_response,
+    unauthorized,
+)
+from cluster.kubeapi.watch import serve_watch
 from cluster.sim.apimachinery import errors, labels
 from cluster.sim.apimachinery.kinds import KINDS, Kind
-from cluster.sim.apiserver.fieldselectors import parse_field_selector
 from cluster.sim.apiserver.merge import apply_json_patch, json_merge_patch, strategic_merge_patch
 from cluster.sim.apiserver.store import clone
 from cluster.sim.cluster import Cluster
 
 Obj = dict[str, Any]
-
-# A request reads the cluster that runtime.load returns, so it holds the runtime's lock for the whole request.
-ENGINE_LOCK = runtime.ENGINE_LOCK
 
 PATCH_TYPES = {
     "application/strategic-merge-patch+json": "strategic",
@@ -44,33 +47,12 @@ APPLY_PATCH = "application/apply-patch+yaml"
 PROTOBUF = "application/vnd.kubernetes.protobuf"
 
 
-def unauthorized() -> errors.ApiError:
-    return errors.ApiError(401, "Unauthorized", "Unauthorized")
-
-
-def path_not_found() -> errors.ApiError:
-    """What the apiserver answers for a path it does not serve."""
-    return errors.ApiError(404, "NotFound", "the server could not find the requested resource", {})
-
-
 def method_not_allowed(method: str) -> errors.ApiError:
     return errors.ApiError(405, "MethodNotAllowed", f"the server does not allow this method on the requested "
                            f"resource ({method})", {})
 
 
 # ---- responses -----------------------------------------------------------------------------------------
-
-
-def json_response(body: Any, status: int = 200, content_type: str = "application/json") -> HttpResponse:
-    return HttpResponse(json.dumps(body, separators=(",", ":"), ensure_ascii=False), status=status,
-                        content_type=content_type)
-
-
-def status_response(err: errors.ApiError) -> HttpResponse:
-    response = json_response(err.status(), status=err.code)
-    if err.code == 429:
-        response["Retry-After"] = "1"
-    return response
 
 
 def success_status(kind: Kind, obj: Obj) -> Obj:
@@ -85,18 +67,6 @@ def success_status(kind: Kind, obj: Obj) -> Obj:
 # ---- authentication and error mapping ------------------------------------------------------------------
 
 
-def authenticate(request: HttpRequest, sandbox: str, path_token: str | None = None) -> Sandbox:
-    """The sandbox, if the request carries its token (bearer header, or in the path); a 401 Status otherwise."""
-    token = path_token
-    if token is None:
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        token = given.strip() if scheme.lower() == "bearer" else ""
-    row = Sandbox.objects.filter(name=sandbox).only("name", "token").first()
-    if row is None or not token or not secrets.compare_digest(token.encode(), row.token.encode()):
-        raise unauthorized()
-    return row
-
-
 def answer(fn: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Authenticate, run the handler while holding the engine lock, and answer every failure as a Status."""
 
@@ -104,7 +74,8 @@ def answer(fn: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, sandbox: str, *args: Any, token: str | None = None,
                 **kwargs: Any) -> HttpResponse:
         try:
-            with ENGINE_LOCK:
+            # the request reads the cluster runtime.load returns: it holds the sandbox's lock throughout
+            with runtime.locked(sandbox):
                 authenticate(request, sandbox, token)
                 return fn(request, sandbox, *args, **kwargs)
         except errors.ApiError as err:
@@ -174,45 +145,6 @@ def strict(request: HttpRequest) -> bool:
     if value not in ("", "Ignore", "Warn", "Strict"):
         raise errors.bad_request(f'fieldValidation must be one of "Ignore", "Warn" or "Strict", got "{value}"')
     return value == "Strict"
-
-
-def selector_for(request: HttpRequest, kind: Kind, namespace: str | None) -> Selector:
-    return Selector(namespace, labels.parse(request.GET.get("labelSelector", "")),
-                    parse_field_selector(request.GET.get("fieldSelector", ""), kind.kind))
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a resource path names: a kind, maybe a namespace, maybe one object and a subresource."""
-
-    kind: Kind
-    namespace: str | None  # None: every namespace (or a cluster-scoped kind)
-    name: str | None
-    subresource: str | None
-
-    @property
-    def store_namespace(self) -> str:
-        return (self.namespace or "") if self.kind.namespaced else ""
-
-
-def parse_target(group: str, version: str, rest: str) -> Target:
-    """`namespaces/default/pods/web/status` -> Target(Pod, "default", "web", "status"); 404 if not served."""
-    parts = rest.strip("/").split("/")
-    namespace = None
-    if len(parts) >= 3 and parts[0] == "namespaces":
-        scoped = discovery.find_resource(group, version, parts[2])
-        if scoped is not None and scoped.namespaced:
-            namespace, parts = parts[1], parts[2:]
-    kind = discovery.find_resource(group, version, parts[0])
-    if kind is None or len(parts) > 3 or any(not p for p in parts):
-        raise path_not_found()
-    name = parts[1] if len(parts) > 1 else None
-    sub = parts[2] if len(parts) > 2 else None
-    if kind.namespaced and namespace is None and name is not None:
-        raise path_not_found()
-    if sub is not None and sub not in {s.name for s in discovery.subresources(kind)}:
-        raise path_not_found()
-    return Target(kind, namespace, name, sub)
 
 
 def checked_body(request: HttpRequest, target: Target) -> Obj:
@@ -316,8 +248,6 @@ async def resources(request: HttpRequest, sandbox: str, version: str, rest: str,
                     token: str | None = None) -> HttpResponse:
     """Everything under /api/v1/… and /apis/<group>/<version>/…; watches stream, the rest answer at once."""
     if request.method == "GET" and request.GET.get("watch") in ("true", "1"):
-        from cluster.kubeapi.watch import serve_watch
-
         return await serve_watch(request, sandbox, group, version, rest, token)
     return await sync_to_async(_resources)(request, sandbox, version, rest, group, token=token)
 

@@ -8,20 +8,11 @@ from cluster.kubeconfig import kubeconfig_for
 from cluster.models import Sandbox
 
 
-def owns(request: HttpRequest, row: Sandbox) -> bool:
-    """The browser session or the signed-in user that the sandbox belongs to."""
-    user = getattr(request, "user", None)
-    if row.owner_user_id is not None and user is not None and user.is_authenticated \
-            and row.owner_user_id == user.pk:
-        return True
-    session_key = request.session.session_key if hasattr(request, "session") else None
-    return bool(row.owner_session) and row.owner_session == session_key
-
-
 def kubeconfig_download(request: HttpRequest, sandbox: str) -> HttpResponse:
     """The kubeconfig as an attachment; anyone but the owner sees a 404, so names do not leak."""
     row = Sandbox.objects.filter(name=sandbox).first()
-    if row is None or not owns(request, row):
+    session_key = request.session.session_key if hasattr(request, "session") else None
+    if row is None or not row.is_owned_by(session_key, getattr(request, "user", None)):
         raise Http404("No such sandbox")
     base = request.build_absolute_uri("/").rstrip("/")
     response = HttpResponse(kubeconfig_for(row, base), content_type="application/yaml; charset=utf-8")

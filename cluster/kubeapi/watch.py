@@ -19,14 +19,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from cluster import runtime
 from cluster.kubeapi import tables
-from cluster.kubeapi.handlers import (
-    ENGINE_LOCK,
-    authenticate,
-    parse_target,
-    selector_for,
-    status_response,
-    unauthorized,
-)
+from cluster.kubeapi.request import authenticate, parse_target, selector_for, status_response, unauthorized
 from cluster.kubeapi.selectors import FieldTerm, Selector
 from cluster.models import Sandbox
 from cluster.sim.apimachinery import errors
@@ -90,7 +83,7 @@ def expired(requested: int, oldest: int) -> str:
 def _start(request: HttpRequest, sandbox: str, group: str, version: str, rest: str,
            token: str | None) -> tuple[Watch, list[str]]:
     """Check the request, bring the sandbox's feed up to now, and the events the watch opens with."""
-    with ENGINE_LOCK:
+    with runtime.locked(sandbox):
         authenticate(request, sandbox, token)
         target = parse_target(group, version, rest)
         if target.subresource is not None:
@@ -136,7 +129,7 @@ def _start(request: HttpRequest, sandbox: str, group: str, version: str, rest: s
 
 def _poll(watch: Watch) -> tuple[list[str], bool]:
     """The events since the last poll (advancing the sandbox if something fell due), and whether to stop."""
-    with ENGINE_LOCK:
+    with runtime.locked(watch.sandbox):
         row = Sandbox.objects.filter(name=watch.sandbox).only(
             "seq", "next_due", "cluster_time", "wall_time", "speed").first()
         if row is None:

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
+from django.db.backends.utils import CursorWrapper
 
-from cluster import consumers, runtime
+from cluster import consumers, runtime, workers
+from cluster.hooks import SandboxHooks
 from cluster.models import Sandbox
 from cluster.sim.cluster import Cluster
 from cluster.sim.settings import Settings
@@ -280,14 +285,17 @@ async def test_an_unwatched_sandbox_is_not_touched(learner: dict[str, str]) -> N
     assert (later.version, later.seq) == (left.version, left.seq), "…and still nobody touched it"
 
 
-async def test_checks_are_sent_after_the_change_that_alters_them(learner: dict[str, str],
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    def evaluate(name: str, cluster: Cluster) -> list[dict[str, Any]]:
+class AnswerHooks(SandboxHooks):
+    """A sandbox whose one check asks for the ConfigMap `answer`."""
+
+    def checks(self, name: str, cluster: Cluster) -> list[dict[str, Any]]:
         made = cluster.store.get("ConfigMap", "default", "answer") is not None
         return [{"id": "make-answer", "title": "Create the ConfigMap answer", "passed": made,
                  "hint": "kubectl create configmap answer"}]
 
-    monkeypatch.setattr(consumers, "checks_hook", lambda: evaluate)
+
+async def test_checks_are_sent_after_the_change_that_alters_them(learner: dict[str, str], settings: Any) -> None:
+    settings.SANDBOX_HOOKS = "tests.cluster.test_consumers.AnswerHooks"
     comm, snapshot = await connected(learner["session"])
     await db(runtime.act, "lab", lambda c: c.api.create(configmap("unrelated")))
     await db(runtime.act, "lab", lambda c: c.api.create(configmap("answer")))
@@ -502,4 +510,71 @@ async def test_bad_frames_get_an_error_and_the_socket_stays_open(learner: dict[s
     assert bad_speed == {"type": "error", "id": 4, "message": '"speed" must be 0 (paused), 1 or 4'}
     assert binary == {"type": "error", "message": "frames must be JSON text, not binary"}
     assert pong == {"type": "pong"}
+    await comm.disconnect()
+
+
+# ---- what one command costs --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def every_query() -> Iterator[list[str]]:
+    """The SQL every thread runs meanwhile (CaptureQueriesContext sees only its own thread's connection)."""
+    seen: list[str] = []
+    original = CursorWrapper._execute_with_wrappers
+
+    def spy(self: CursorWrapper, sql: str, *args: Any, **kwargs: Any) -> Any:
+        seen.append(sql)
+        return original(self, sql, *args, **kwargs)
+
+    CursorWrapper._execute_with_wrappers = spy
+    try:
+        yield seen
+    finally:
+        CursorWrapper._execute_with_wrappers = original
+
+
+async def pool_idle() -> None:
+    """Wait until every worker thread is free: work left over from an earlier test would be counted too."""
+    count = settings.SANDBOX_WORKERS
+    barrier = threading.Barrier(count)
+    await asyncio.gather(*(asyncio.wrap_future(workers.pool().submit(barrier.wait, 10)) for _ in range(count)))
+
+
+def reads_of(seen: list[str], table: str) -> list[str]:
+    return [sql for sql in seen if sql.lstrip().upper().startswith("SELECT") and f'FROM "{table}"' in sql]
+
+
+@pytest.mark.parametrize("cache", ["warm", "after a restart"])
+async def test_one_apply_reads_the_sandbox_row_once_and_not_its_own_frames(learner: dict[str, str],
+                                                                           cache: str) -> None:
+    comm, _ = await connected(learner["session"])
+    await reply(comm, {"type": "speed", "id": 0, "speed": 0})  # no timed happening acts meanwhile
+    if cache != "warm":
+        runtime._cache.clear()
+    await pool_idle()
+
+    with every_query() as seen:
+        result = await reply(comm, {"type": "apply", "id": 1, "yaml": HTTPD})
+
+    assert result["ok"] is True
+    assert len(reads_of(seen, "cluster_sandbox")) == 1, seen
+    assert reads_of(seen, "cluster_sandboxchange") == [], "the frames just written are not read back"
+    await comm.disconnect()
+
+
+async def test_a_read_only_kubectl_line_writes_nothing(learner: dict[str, str]) -> None:
+    await db(with_httpd)
+    comm, _ = await connected(learner["session"])
+    await reply(comm, {"type": "speed", "id": 0, "speed": 0})  # no timed happening acts meanwhile
+    before = await db(Sandbox.objects.get, name="lab")
+    await pool_idle()
+
+    with every_query() as seen:
+        got = await reply(comm, {"type": "kubectl", "id": 1, "line": "get pods -o wide"})
+        described = await reply(comm, {"type": "kubectl", "id": 2, "line": "describe deployment httpd"})
+
+    after = await db(Sandbox.objects.get, name="lab")
+    assert got["exit_code"] == 0 and described["exit_code"] == 0
+    assert (after.version, after.seq, after.updated_at) == (before.version, before.seq, before.updated_at)
+    assert [sql for sql in seen if not sql.lstrip().upper().startswith("SELECT")] == []
     await comm.disconnect()

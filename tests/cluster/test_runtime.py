@@ -71,7 +71,7 @@ def test_two_stale_writers_both_keep_their_writes() -> None:
         attempts.append(cluster.store.rv)
         if len(attempts) == 1:
             # Another server process saves its own write while this one is half way through.
-            ours, runtime._cache = runtime._cache, {}
+            ours, runtime._cache = runtime._cache, runtime.ClusterCache()
             try:
                 runtime.act("lab", lambda c: c.api.create(configmap("written-by-b")), wall=WALL + 1)
             finally:

@@ -200,3 +200,28 @@ async def test_concurrent_commands_through_both_processes_keep_every_write(serve
             seqs = [f["seq"] for f in client.changes()]
             assert seqs == list(range(client.snapshot["seq"] + 1, seqs[-1] + 1)), "in order, no gap, no duplicate"
             assert expected <= set(configmaps(client.changes())), "each tab saw every write"
+
+
+IDLE_SECONDS = 30  # six times channels-redis' 5 s blocking read for group messages
+
+
+async def test_idle_pages_on_both_processes_keep_their_sockets(servers: dict[str, Any]) -> None:
+    from websockets.exceptions import ConnectionClosed
+
+    tabs = [Client(port, servers["session"]) for port in servers["ports"] for _ in range(3)]
+    for tab in tabs:
+        await tab.__aenter__()
+    try:
+        await asyncio.sleep(IDLE_SECONDS)  # nobody sends anything, and nothing changes in the sandbox
+
+        closed = []
+        for tab in tabs:
+            try:
+                await tab.ws.send(json.dumps({"type": "ping"}))
+                await tab.until(lambda f: f["type"] == "pong", timeout=10)
+            except ConnectionClosed as err:
+                closed.append((tab.port, err.rcvd.code if err.rcvd else None))
+        assert closed == [], "every idle page's socket is still open and answers"
+    finally:
+        for tab in tabs:
+            await tab.__aexit__()
