@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from cluster import feed, runtime, ticker, workers
+from cluster import feed, limits, runtime, ticker, workers
 from cluster.sim import kubectl
 from cluster.sim.apimachinery import errors
 from cluster.sim.cluster import Cluster
@@ -98,6 +98,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.command_limit = RateLimit(*COMMAND_LIMIT)
         session = self.scope.get("session")
         session_key = session.session_key if session is not None else None
+        self.session_key = session_key or ""
+        self.address = str((self.scope.get("client") or ("",))[0] or "")
         # Join the group before reading: whatever is published from now on is caught up in order.
         await self.channel_layer.group_add(self.group, self.channel_name)
         opening = await workers.run(feed.open_sandbox, self.sandbox, session_key, self.scope.get("user"),
@@ -232,6 +234,11 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if kind != "ping" and not self.command_limit.allow(time.monotonic()):
             await self.error(f"too many commands: at most {COMMAND_LIMIT[0]} every {COMMAND_LIMIT[1]:g} seconds; "
                              "wait a moment", frame_id)
+            return
+        refusal = None if kind == "ping" else limits.first_refusal(("session-commands", self.session_key),
+                                                                   ("address-commands", self.address))
+        if refusal is not None:
+            await self.error(refusal.message, frame_id)
             return
         try:
             await handler(frame)

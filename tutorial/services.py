@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cluster import runtime
+from cluster import limits, runtime
 from cluster.models import Sandbox
 from cluster.sim.cluster import Cluster
 from tutorial.checks import evaluate
@@ -60,6 +60,14 @@ def progress_by_lesson(request: HttpRequest) -> dict[int, Progress]:
     return {row.lesson_id: row for row in rows}
 
 
+class TooManySandboxes(Exception):
+    """This address opened more new sandboxes than cluster/limits.py allows; the page says when to come back."""
+
+    def __init__(self, refusal: limits.Refusal) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal
+
+
 def sandbox_for(request: HttpRequest, lesson: Lesson) -> Sandbox:
     """The learner's sandbox for this lesson, created with the lesson's setup the first time."""
     learner = learner_for(request)
@@ -74,6 +82,9 @@ def sandbox_for(request: HttpRequest, lesson: Lesson) -> Sandbox:
             assert progress is not None
     if progress.sandbox is not None:
         return progress.sandbox
+    refused = limits.hit("address-sandboxes", request.META.get("REMOTE_ADDR", ""))
+    if refused is not None:
+        raise TooManySandboxes(refused)
     with transaction.atomic():
         locked = Progress.objects.select_for_update().get(pk=progress.pk)
         if locked.sandbox_id is not None:

@@ -105,6 +105,22 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Rate limits (cluster/limits.py) count in the `limits` cache: Redis when there is one, so every process shares
+# them; this process's memory otherwise.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "podium"} if REDIS_URL else
+               {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "podium-limits"}),
+}
+# Any of cluster/limits.py's DEFAULTS changed, from RATE_LIMITS="address-sandboxes=1000/3600,sandbox-api=1200/60".
+RATE_LIMITS: dict[str, tuple[int, float]] = {
+    name.strip(): (int(rate.split("/")[0]), float(rate.split("/")[1]))
+    for name, _, rate in (item.partition("=") for item in os.environ.get("RATE_LIMITS", "").split(",") if item)
+}
+# An anonymous learner's sandbox unused this many days is removed by `manage.py expire_sandboxes`.
+SANDBOX_IDLE_DAYS = int(os.environ.get("SANDBOX_IDLE_DAYS", "30"))
+
 # The lessons' side of a sandbox: its checks and the state a reset starts from (cluster/hooks.py).
 SANDBOX_HOOKS = "tutorial.sandboxes.LessonHooks"
 SANDBOX_CACHE_SIZE = int(os.environ.get("SANDBOX_CACHE_SIZE", "256"))  # decoded clusters kept per process

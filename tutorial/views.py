@@ -35,7 +35,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def lesson_page(request: HttpRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(visible_lessons(request), slug=slug)
-    sandbox = services.sandbox_for(request, lesson)
+    try:
+        sandbox = services.sandbox_for(request, lesson)
+    except services.TooManySandboxes as refused:
+        response = render(request, "too_many.html", {"message": refused.refusal.message}, status=429)
+        response["Retry-After"] = str(refused.refusal.retry_after)
+        return response
     results = {r["id"]: r for r in services.checks_now(sandbox)}
     progress = Progress.objects.get(sandbox=sandbox)
     steps = lesson.steps.prefetch_related(Prefetch("checks", queryset=Check.objects.order_by("order", "pk")))

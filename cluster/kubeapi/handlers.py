@@ -17,7 +17,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from cluster import runtime
+from cluster import limits, runtime
 from cluster.kubeapi import discovery, openapi, protobuf, tables
 from cluster.kubeapi.request import (
     Target,
@@ -74,9 +74,16 @@ def answer(fn: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, sandbox: str, *args: Any, token: str | None = None,
                 **kwargs: Any) -> HttpResponse:
         try:
+            refused = limits.hit("address-commands", request.META.get("REMOTE_ADDR", ""))
+            if refused is None:
+                authenticate(request, sandbox, token)
+                refused = limits.hit("sandbox-api", sandbox)  # counted once the token is right
+            if refused is not None:
+                response = status_response(errors.ApiError(429, "TooManyRequests", refused.message))
+                response["Retry-After"] = str(refused.retry_after)
+                return response
             # the request reads the cluster runtime.load returns: it holds the sandbox's lock throughout
             with runtime.locked(sandbox):
-                authenticate(request, sandbox, token)
                 return fn(request, sandbox, *args, **kwargs)
         except errors.ApiError as err:
             return status_response(err)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.backends.utils import CursorWrapper
+from django.test import override_settings
 
 from cluster import consumers, runtime, workers
 from cluster.hooks import SandboxHooks
@@ -74,7 +75,7 @@ def with_httpd() -> None:
 
 def socket(session: str | None, *, since: int | None = None, origin: tuple[bytes, bytes] = ORIGIN,
            name: str = "lab") -> WebsocketCommunicator:
-    headers = [origin]
+    headers = [origin, (b"host", b"testserver")]
     if session:
         headers.append((b"cookie", f"sessionid={session}".encode()))
     path = f"/ws/sandbox/{name}/" + (f"?since={since}" if since is not None else "")
@@ -165,6 +166,25 @@ async def test_a_foreign_origin_is_refused(learner: dict[str, str]) -> None:
     ok, _ = await comm.connect()
 
     assert ok is False
+
+
+@pytest.mark.parametrize("origin", ["http://testserver:8080", "https://testserver", "http://evil.testserver",
+                                    "null", ""])
+async def test_the_same_host_on_another_port_or_scheme_is_refused(learner: dict[str, str], origin: str) -> None:
+    ok, _ = await socket(learner["session"], origin=(b"origin", origin.encode())).connect()
+
+    assert ok is False
+
+
+async def test_the_pages_own_origin_with_its_port_is_let_in(learner: dict[str, str]) -> None:
+    headers = [(b"origin", b"http://localhost:8000"), (b"host", b"localhost:8000"),
+               (b"cookie", f"sessionid={learner['session']}".encode())]
+    comm = WebsocketCommunicator(application, "/ws/sandbox/lab/", headers=headers)
+
+    ok, _ = await comm.connect()
+
+    assert ok is True
+    await comm.disconnect()
 
 
 async def test_the_logged_in_owner_may_connect_from_a_new_browser(learner: dict[str, str]) -> None:
@@ -578,3 +598,27 @@ async def test_a_read_only_kubectl_line_writes_nothing(learner: dict[str, str]) 
     assert (after.version, after.seq, after.updated_at) == (before.version, before.seq, before.updated_at)
     assert [sql for sql in seen if not sql.lstrip().upper().startswith("SELECT")] == []
     await comm.disconnect()
+
+
+@override_settings(RATE_LIMITS={"session-commands": (3, 60.0)})
+async def test_one_browser_cannot_dodge_the_limit_by_opening_more_sockets(learner: dict[str, str]) -> None:
+    first, second = socket(learner["session"]), socket(learner["session"])
+    for comm in (first, second):
+        ok, _ = await comm.connect()
+        assert ok
+        await comm.receive_json_from(timeout=5)  # the snapshot
+    answers = []
+    for index, comm in enumerate((first, second, first, second)):
+        answers.append(await reply(comm, {"type": "kubectl", "id": index, "line": "get pods"}))
+    assert [a["type"] for a in answers[:3]] == ["kubectl_result"] * 3
+    assert answers[3]["type"] == "error"
+    assert answers[3]["message"].startswith("too many commands from this browser: at most 3 every 60 seconds")
+    for comm in (first, second):
+        await comm.disconnect()
+
+
+async def test_a_handshake_without_an_origin_is_refused(learner: dict[str, str]) -> None:
+    comm = WebsocketCommunicator(application, "/ws/sandbox/lab/",
+                                 headers=[(b"host", b"testserver"), (b"cookie", f"sessionid={learner['session']}".encode())])
+    ok, _ = await comm.connect()
+    assert ok is False
