@@ -137,7 +137,7 @@ def new_sandbox() -> str:
 
     Progress.objects.filter(sandbox__name=SANDBOX).delete()
     Sandbox.objects.filter(name=SANDBOX).delete()
-    runtime._cache.pop(SANDBOX, None)
+    runtime._cache.pop(SANDBOX)
     session = SessionStore()
     session.create()
     key = str(session.session_key)
