@@ -1,5 +1,6 @@
-// Builds static/dist/podium.js and podium.css from these sources, regenerates the standalone demo page
-// from the workspace template, and prints the gzipped size. `npm ci && node build.mjs`.
+// Builds static/dist/podium.js and podium.css from these sources, and static/dist/demo.js (the demo page's
+// replay of demo-frames.json); regenerates the standalone demo page from the workspace template, and prints
+// the gzipped size of what the lesson page loads. `npm ci && node build.mjs`.
 
 import { build } from "esbuild";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +15,8 @@ const BUDGET_KB = 350;
 const common = { bundle: true, minify: true, legalComments: "eof", logLevel: "warning", target: ["es2020"], charset: "utf8" };
 await build({ ...common, entryPoints: [join(here, "main.js")], outfile: join(dist, "podium.js"), format: "iife" });
 await build({ ...common, entryPoints: [join(here, "styles.css")], outfile: join(dist, "podium.css") });
+// The demo page's sandbox: the replay with the recorded frames bundled in (file:// pages cannot fetch them).
+await build({ ...common, entryPoints: [join(here, "demo.js")], outfile: join(dist, "demo.js"), format: "iife" });
 
 // The demo page is the real workspace markup with the Django tags resolved for file:// use.
 const template = readFileSync(join(here, "..", "..", "templates", "tutorial", "workspace.html"), "utf8");
@@ -30,11 +33,12 @@ const demo = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Podium workspace demo</title>
-<style>body { margin: 0; background: #e9edf2; } .demo-page { max-width: 1440px; margin: 0 auto; padding: 16px; } .demo-checks { background: #fff; border: 1px solid #dbe2ea; border-radius: 12px; padding: 12px 16px; margin-bottom: 14px; font: 14px system-ui, sans-serif; } .demo-checks h2 { font-size: 15px; margin: 0 0 8px; }</style>
-<script src="demo-frames.js"></script>
+<style>body { margin: 0; background: #e9edf2; } .demo-page { max-width: 1440px; margin: 0 auto; padding: 16px; } .demo-checks { background: #fff; border: 1px solid #dbe2ea; border-radius: 12px; padding: 12px 16px; margin-bottom: 14px; font: 14px system-ui, sans-serif; } .demo-checks h2 { font-size: 15px; margin: 0 0 8px; } .demo-status { background: #fff8e1; border: 1px solid #e8d9a8; border-radius: 12px; padding: 10px 16px; margin: 0 0 14px; font: 14px system-ui, sans-serif; }</style>
+<script src="../dist/demo.js"></script>
 </head>
 <body>
 <main class="demo-page">
+<p class="demo-status" id="demo-status" role="status" data-state="connecting">Connecting to the recording…</p>
 <section class="demo-checks" aria-labelledby="checks-heading"><h2 id="checks-heading">Lesson checks</h2><div id="podium-checks"></div></section>
 ${workspace}</main>
 </body>

@@ -2,7 +2,8 @@
 // a "Kill pod" button that deletes it (its Deployment then replaces it, with a new IP).
 
 import { el } from "./dom.js";
-import { CATEGORY_LOOK, formatLabels, humanDuration, parseTime, podIP, podReadyText, podRestarts, podStatus, selectorMatches, statusCategory, podReady } from "./status.js";
+import { formatLabels, serviceSelects } from "./labels.js";
+import { CATEGORY_LOOK, humanDuration, parseTime, podIP, podReadyText, podRestarts, podStatus, statusCategory, podReady } from "./status.js";
 import { Store } from "./store.js";
 
 /** Mounts the panel; `kill(name)` resolves with the reply to `delete_pod`. */
@@ -31,7 +32,7 @@ export function createDetails(root, store, { kill, onClose }) {
     const status = podStatus(pod);
     const category = statusCategory(status, podReady(pod));
     const owner = Store.controllerOf(pod);
-    const services = store.list("Service", "default").filter((s) => selectorMatches(s.spec.selector, pod.metadata.labels)).map((s) => s.metadata.name);
+    const services = store.list("Service", "default").filter((s) => serviceSelects(s.spec.selector, pod.metadata.labels)).map((s) => s.metadata.name);
     const dl = el("dl", "facts");
     const fact = (term, value) => dl.append(el("dt", "", term), el("dd", "", "", value instanceof Node ? value : document.createTextNode(value)));
     fact("Name", el("code", "", pod.metadata.name));

@@ -5,7 +5,8 @@
 import { select } from "d3-selection";
 import "d3-transition";
 import { Store } from "./store.js";
-import { CATEGORY_LOOK, podIP, podReady, podStatus, selectorMatches, statusCategory, formatLabels } from "./status.js";
+import { formatLabels, serviceSelects } from "./labels.js";
+import { CATEGORY_LOOK, podIP, podReady, podStatus, statusCategory } from "./status.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const PAD = 16;
@@ -63,7 +64,7 @@ export function computeLayout(store, namespace = "default") {
       const statusText = podStatus(pod);
       const ready = podReady(pod);
       const category = statusCategory(statusText, ready);
-      const reached = selectorServices.some((s) => selectorMatches(s.spec.selector, pod.metadata.labels));
+      const reached = selectorServices.some((s) => serviceSelects(s.spec.selector, pod.metadata.labels));
       podItems.push({
         name: pod.metadata.name,
         pod,

@@ -1,5 +1,5 @@
-// kubectl's STATUS and READY columns, label selectors and small text helpers, computed in the browser
-// exactly as kubectl 1.32 prints them, so the diagram never disagrees with `kubectl get pods`.
+// kubectl's STATUS and READY columns and small text helpers, computed in the browser exactly as kubectl
+// 1.32 prints them, so the diagram never disagrees with `kubectl get pods`. Labels and selectors: labels.js.
 
 /** The pod's STATUS column text. */
 // mirrors printPod (pkg/printers/internalversion/printers.go)
@@ -122,38 +122,6 @@ export function podIP(pod) {
   const status = pod.status || {};
   if (status.podIPs && status.podIPs.length) return status.podIPs[0].ip;
   return status.podIP || "<none>";
-}
-
-/** Labels as `k=v,k=v`, sorted by key. */
-// mirrors labels.FormatLabels
-export function formatLabels(labels) {
-  const keys = Object.keys(labels || {}).sort();
-  if (!keys.length) return "<none>";
-  return keys.map((k) => `${k}=${labels[k]}`).join(",");
-}
-
-/** Whether a Service's equality selector selects a set of labels (an empty selector selects nothing). */
-export function selectorMatches(selector, labels) {
-  const keys = Object.keys(selector || {});
-  if (!keys.length) return false;
-  return keys.every((k) => (labels || {})[k] === selector[k]);
-}
-
-/** Whether a Deployment/ReplicaSet label selector (matchLabels + matchExpressions) selects the labels. */
-export function labelSelectorMatches(selector, labels) {
-  if (!selector) return false;
-  labels = labels || {};
-  const matchLabels = selector.matchLabels || {};
-  for (const k of Object.keys(matchLabels)) if (labels[k] !== matchLabels[k]) return false;
-  for (const e of selector.matchExpressions || []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const values = e.values || [];
-    if (e.operator === "In" && !(has && values.includes(labels[e.key]))) return false;
-    if (e.operator === "NotIn" && has && values.includes(labels[e.key])) return false;
-    if (e.operator === "Exists" && !has) return false;
-    if (e.operator === "DoesNotExist" && has) return false;
-  }
-  return true;
 }
 
 /** A duration in seconds the way kubectl's AGE column prints it. */

@@ -2,7 +2,7 @@
 // and the kube-proxy rules that spread the traffic (a `why` frame from the server).
 
 import { el, mark, table } from "./dom.js";
-import { formatLabels } from "./status.js";
+import { formatLabels } from "./labels.js";
 
 /** Mounts the panel; `ask(namespace, name)` resolves with a `why` (or `error`) frame. */
 export function createWhy(root, store, { ask, onPick }) {

@@ -1,7 +1,7 @@
 // `node --test static/src/tests/`: the STATUS/READY columns and the protocol's ordering rules.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { humanDuration, podReadyText, podStatus, selectorMatches, statusCategory } from "../status.js";
+import { humanDuration, podReadyText, podStatus, statusCategory } from "../status.js";
 
 const pod = (status, metadata = {}, spec = { containers: [{ name: "httpd" }] }) => ({ metadata: { name: "p", ...metadata }, spec, status });
 const waiting = (reason) => ({ name: "httpd", ready: false, restartCount: 0, state: { waiting: { reason } } });
@@ -53,10 +53,4 @@ test("init containers show Init:n/m until they finish", () => {
 
 test("ages print like kubectl's AGE column", () => {
   assert.deepEqual([5, 119, 120, 125, 600, 3 * 3600 + 60, 8 * 3600, 50 * 3600, -1, -5].map(humanDuration), ["5s", "119s", "2m", "2m5s", "10m", "3h1m", "8h", "2d2h", "0s", "<invalid>"]);
-});
-
-test("a Service selector picks pods with every one of its labels", () => {
-  assert.equal(selectorMatches({ run: "httpd" }, { run: "httpd", "pod-template-hash": "7c79c4bf97" }), true);
-  assert.equal(selectorMatches({ run: "httpd" }, { app: "nginx" }), false);
-  assert.equal(selectorMatches({}, { run: "httpd" }), false);
 });
