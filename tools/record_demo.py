@@ -257,7 +257,7 @@ async def run(then: Callable[[Learner], Any]) -> Any:
 
     key = await database_sync_to_async(new_sandbox)()
     comm = WebsocketCommunicator(application, f"/ws/sandbox/{SANDBOX}/",
-                                 headers=[(b"origin", ORIGIN), (b"cookie", f"sessionid={key}".encode())])
+                                 headers=[(b"origin", ORIGIN), (b"host", b"localhost"), (b"cookie", f"sessionid={key}".encode())])
     connected, _ = await comm.connect()
     if not connected:
         raise RuntimeError("the consumer refused the recorder's socket")
