@@ -236,7 +236,11 @@ def test_the_same_flow_through_the_terminal(page: Page, podium_url: str, screens
 
     type_in_terminal(page, "kubectl run client --image=busybox:1.36 -- sleep 3600", "pod/client created")
     wait_for_running(page, "client", 1)
+    # A pasted block waits at the prompt as one block; Enter runs its lines in turn.
     paste(page, "#terminal textarea", "kubectl exec client -- wget -qO- http://httpd-svc:8080/\n" * 20)
+    page.wait_for_function(TERMINAL_SHOWS_JS, arg="> kubectl exec client -- wget -qO- http://httpd-svc:8080/")
+    assert "It works!" not in terminal_text(page)
+    page.keyboard.press("Enter")
     page.wait_for_function(TOTAL_HITS_JS, arg=20)
     assert "<html><body><h1>It works!</h1></body></html>" in terminal_text(page)
     answered = hits(page)
