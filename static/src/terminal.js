@@ -163,8 +163,9 @@ export function createTerminal(host, { run, complete, store, onEscape, storage =
     let out = `${row > 0 ? `\x1b[${row}A` : ""}\r\x1b[J`;
     buffer.split("\n").forEach((line, i) => (out += `${i ? "\r\n" : ""}${promptText(i)}${line}`));
     const end = cell(buffer.length);
-    // At the right margin the cursor waits to wrap: a newline puts it where the next character would go.
-    if (end.col === 0) out += "\r\n";
+    // At the right margin the cursor waits to wrap: a space wraps it (the next row joins the line, as
+    // readline does it) and a carriage return puts it where the next character goes.
+    if (end.col === 0) out += " \r";
     row = end.row;
     term.write(out + moveTo(cursor));
   };

@@ -120,10 +120,18 @@ export function createTraffic(root, store, diagram, { send, storage = null }) {
     from.value = chosen && sources.some((s) => s.value === current) ? current : fallback.value;
     const list = trafficTargets(store);
     targets.replaceChildren(...list.map((t) => new Option(t.label, t.url)));
-    // Until the learner picks a URL, offer the first Service they made (not the API server's `kubernetes`).
-    const best = list.find((t) => !t.url.startsWith("http://kubernetes:")) || list[0];
-    if (!urlTyped && best) url.value = best.url;
+    if (!urlTyped) suggestURL(list);
   }
+
+  // Until the learner types a URL, offer the first Service they made (not the API server's `kubernetes`),
+  // in a form that works from the chosen client: nodes do not use the cluster's DNS, outside needs a NodePort.
+  function suggestURL(list = trafficTargets(store)) {
+    const mine = list.filter((t) => !/^Service kubernetes |of kubernetes$/.test(t.label));
+    const kind = from.value === "outside" ? "NodePort of" : from.value.startsWith("node/") ? "by ClusterIP" : "by name";
+    const best = mine.find((t) => t.label.includes(kind)) || mine.find((t) => t.label.startsWith("Service")) || list[0];
+    if (best) url.value = best.url;
+  }
+  from.addEventListener("change", () => urlTyped || suggestURL());
 
   function renderChart() {
     const max = Math.max(1, ...hits.values());
@@ -275,7 +283,11 @@ export function createTraffic(root, store, diagram, { send, storage = null }) {
       d += ` L${endCard.x - GUTTER / 2},${endCard.y - 14} L${endCard.x - GUTTER / 2},${endCard.y + POD_H / 2} L${endCard.x},${endCard.y + POD_H / 2}`;
     }
     if (endCard) failAt = { x: endCard.x + POD_W + GUTTER / 2 + 4, y: endCard.y + 16 };
-    if (!svc && !endCard) return null;
+    if (!svc && !endCard) {
+      // Refused before it left the client (e.g. a name that does not resolve): a short hop and a ✗ there.
+      const [x, y] = points[0];
+      return { d: `M${x},${y} L${x + 1},${y - 24}`, card: null, failAt: { x: x + 12, y: y - 24 } };
+    }
     return { d, card: endCard, failAt };
   }
 
