@@ -14,6 +14,7 @@ export { computeLayout, serviceEndpoints } from "./layout.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const FIT_MARGIN = 10;
+const LEGEND_H = 20; // the legend overlays the bottom of the box
 const MAX_FIT_SCALE = 1.1;
 
 const reducedMotion = () => globalThis.matchMedia && globalThis.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -73,9 +74,9 @@ export function createDiagram(host, store, { onSelectPod, onSelectService, onSca
   /** The transform that shows the whole layout centred in the box. */
   function fitTransform() {
     const { width, height } = box();
-    const k = Math.min(MAX_FIT_SCALE, (width - 2 * FIT_MARGIN) / layout.width, (height - 2 * FIT_MARGIN) / layout.height);
+    const k = Math.min(MAX_FIT_SCALE, (width - 2 * FIT_MARGIN) / layout.width, (height - FIT_MARGIN - LEGEND_H) / layout.height);
     const x = (width - layout.width * k) / 2;
-    const y = Math.max(FIT_MARGIN, (height - layout.height * k) / 2);
+    const y = Math.max(FIT_MARGIN / 2, (height - LEGEND_H - layout.height * k) / 2);
     return zoomIdentity.translate(x, y).scale(k);
   }
 

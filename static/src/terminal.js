@@ -125,7 +125,11 @@ export function createTerminal(host, { run, complete, store, onEscape, storage =
     fontSize: 12.5,
     lineHeight: 1.2,
     scrollback: 5000,
-    theme: { background: "#14202b", foreground: "#dce3ea", cursor: "#9bd1ff", selectionBackground: "#3d6385" },
+    theme: {
+      background: "#14202b", foreground: "#dce3ea", cursor: "#9bd1ff", selectionBackground: "#3d6385",
+      scrollbarSliderBackground: "rgba(220, 227, 234, 0.16)", scrollbarSliderHoverBackground: "rgba(220, 227, 234, 0.3)",
+      scrollbarSliderActiveBackground: "rgba(220, 227, 234, 0.42)",
+    },
   });
   const fit = new FitAddon();
   term.loadAddon(fit);

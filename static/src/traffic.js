@@ -260,16 +260,17 @@ export function createTraffic(root, store, diagram, { send, storage = null }) {
     const svc = svcName ? diagram.service(target.namespace, svcName) : null;
     const nodeLane = diagram.lane(target.node || (target.kind === "node" || target.kind === "nodeport" ? target.name : client.kind === "node" ? client.name : ""));
 
-    // Where the dot starts: beside its client pod, in the gap after its node's column, or at the left edge.
+    // Where the dot starts: beside its client pod; under its node's name (a node, or a NodePort reached
+    // from outside); or at the left edge. It reaches the Service from beside it, never across its text.
     const startY = svc ? svc.y + SERVICE_H + 18 : endCard ? endCard.y - 14 : 40;
+    const entryLane = client.kind === "node" ? diagram.lane(client.name) : client.kind === "outside" && (target.kind === "node" || target.kind === "nodeport") ? nodeLane : null;
     if (clientCard) points.push([clientCard.x + POD_W + GUTTER / 2 + 4, clientCard.y + POD_H / 2], [clientCard.x + POD_W + GUTTER / 2 + 4, startY]);
-    else if (client.kind === "node" && diagram.lane(client.name)) {
-      const lane = diagram.lane(client.name);
-      points.push([lane.x + LANE_W + 8, lane.y + LANE_HEAD - 6], [lane.x + LANE_W + 8, startY]);
+    else if (entryLane) {
+      const x0 = entryLane.x + LANE_W / 2;
+      const y0 = entryLane.y + LANE_HEAD + 3;
+      const side = !svc ? x0 : x0 <= svc.x + SERVICE_W / 2 ? svc.x - 9 : svc.x + SERVICE_W + 9;
+      points.push([x0, y0], [side, y0], [side, startY]);
     } else points.push([2, startY]);
-    if (nodeLane && (target.kind === "node" || target.kind === "nodeport") && client.kind !== "node") {
-      points.push([nodeLane.x + LANE_W + 8, startY]);
-    }
     let d = pathOf(points);
     let failAt = null;
     if (svc) {
