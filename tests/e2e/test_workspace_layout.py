@@ -25,6 +25,18 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.e2e
 
+CART_SERVICE = """apiVersion: v1
+kind: Service
+metadata:
+  name: cart
+  namespace: shop
+spec:
+  selector:
+    app: cart
+  ports:
+  - port: 80
+    targetPort: 5678
+"""
 LAPTOPS = [(1366, 768), (1440, 900), (1920, 1080)]
 
 # Every box the diagram draws, and those whose rectangle on screen is not inside the diagram's box.
@@ -170,6 +182,23 @@ def test_a_cluster_of_six_workers_and_38_pods_fits_after_fit_to_view(
     page.wait_for_selector('#diagram g.band[data-namespace="shop"]', state="detached")
     page.check('#ns-filter-list input[value="shop"]')
     page.wait_for_selector('#diagram g.band[data-namespace="shop"]')
+
+
+def test_lesson_5s_shop_namespace_is_drawn_and_offered_in_why(page: Page, podium_url: str) -> None:
+    at_size(page, 1440, 900)
+    page.goto(podium_url + "/lessons/service-dns/")
+    page.wait_for_selector("#connection-state[data-state=live]")
+    page.wait_for_selector('#diagram g.band[data-namespace="shop"]')
+    page.wait_for_function("""() => document.querySelectorAll('#diagram g.pod[data-namespace="shop"]').length === 2""")
+    assert "shop" in page.inner_text("#ns-filter-summary")
+    page.evaluate("text => window.podium.loadManifest(text)", CART_SERVICE)
+    page.click("#apply-button")
+    page.wait_for_selector('#diagram g.service[data-namespace="shop"][data-name="cart"]')
+    page.click("#tab-why")
+    page.wait_for_selector('#why-service optgroup[label="namespace shop"]', state="attached")
+    page.select_option("#why-service", "shop/cart")
+    page.wait_for_selector("#why-panel .why-pods")
+    assert "Why Service cart.shop reaches these pods" in page.inner_text("#why-panel")
 
 
 def test_a_phone_gets_one_view_at_a_time_and_nothing_sticks_out(
