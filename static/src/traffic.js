@@ -189,7 +189,8 @@ export function createTraffic(root, store, diagram, { send, storage = null }) {
     const layer = diagram.layer("traffic");
     const marks = diagram.layer("marks");
     const step = requests.length <= 10 ? 160 : 30;
-    const radius = Math.max(6, Math.min(20, 7 / diagram.scale()));
+    // About 7 px on screen at any zoom, but never so big in the drawing that it hides a card.
+    const radius = Math.max(6, Math.min(40, 7 / diagram.scale()));
     requests.forEach((r, i) => {
       const route = routeOf(r);
       if (!route) return;

@@ -9,13 +9,13 @@ Screenshots land in test-artifacts/e2e/.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.test_lesson_flow import open_seed_lesson, paste, wait_for_running
 from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
@@ -106,10 +106,10 @@ def assert_one_screen(page: Page) -> None:
 
 def boxes(page: Page) -> dict[str, Any]:
     """What the diagram draws, once it has fitted itself (a fit animates for 0.35 s after each change)."""
-    try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion on `outside` then shows what sticks out
         page.wait_for_function(f"() => ({BOXES_JS})().outside.length === 0", timeout=3000)
-    except PlaywrightTimeout:
-        pass  # the assertion on `outside` shows what sticks out
     return page.evaluate(BOXES_JS)  # type: ignore[no-any-return]
 
 
