@@ -128,7 +128,8 @@ export function createTraffic(root, store, diagram, { send, storage = null }) {
   function suggestURL(list = trafficTargets(store)) {
     const mine = list.filter((t) => !/^Service kubernetes |of kubernetes$/.test(t.label));
     const kind = from.value === "outside" ? "NodePort of" : from.value.startsWith("node/") ? "by ClusterIP" : "by name";
-    const best = mine.find((t) => t.label.includes(kind)) || mine.find((t) => t.label.startsWith("Service")) || list[0];
+    const fits = (t) => t.label.includes(kind);
+    const best = mine.find(fits) || list.find(fits) || mine[0] || list[0];
     if (best) url.value = best.url;
   }
   from.addEventListener("change", () => urlTyped || suggestURL());
