@@ -5,6 +5,7 @@ from tutorial import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("lessons/<slug:slug>/", views.lesson_page, name="lesson"),
     path("lessons/<slug:slug>/start-over/", views.start_over, name="lesson-start-over"),
     path("lessons/<slug:slug>/preview/", views.lesson_preview, name="lesson-preview"),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
@@ -33,6 +34,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"rows": rows})
 
 
+def favicon(request: HttpRequest) -> FileResponse:
+    """The site icon at the address browsers ask for by themselves."""
+    response = FileResponse((settings.BASE_DIR / "static" / "favicon.ico").open("rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def lesson_page(request: HttpRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(visible_lessons(request), slug=slug)
     try:
@@ -50,6 +58,7 @@ def lesson_page(request: HttpRequest, slug: str) -> HttpResponse:
         "progress": progress,
         "sandbox_name": sandbox.name,
         "ws_url": f"/ws/sandbox/{sandbox.name}/",
+        "storage_key": f"{sandbox.name}:{lesson.slug}",
         "kubeconfig_url": kubeconfig_url(sandbox.name),
         "lessons": visible_lessons(request).only("slug", "title"),
     })

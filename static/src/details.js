@@ -6,10 +6,11 @@ import { formatLabels, serviceSelects } from "./labels.js";
 import { CATEGORY_LOOK, humanDuration, parseTime, podIP, podReadyText, podRestarts, podStatus, statusCategory, podReady } from "./status.js";
 import { Store } from "./store.js";
 
-/** Mounts the panel; `kill(name)` resolves with the reply to `delete_pod`. */
+/** Mounts the panel; `kill(namespace, name)` resolves with the reply to `delete_pod`. */
 export function createDetails(root, store, { kill, onClose }) {
   const panel = root.querySelector("#pod-details");
   let current = null;
+  let namespace = "default";
   let message = "";
 
   function render() {
@@ -17,9 +18,9 @@ export function createDetails(root, store, { kill, onClose }) {
       panel.hidden = true;
       return;
     }
-    const pod = store.get("Pod", "default", current);
+    const pod = store.get("Pod", namespace, current);
     panel.hidden = false;
-    const header = el("div", "panel-head", "", el("h3", "", "Pod"));
+    const header = el("div", "panel-head", "", el("h3", "", namespace === "default" ? "Pod" : `Pod · namespace ${namespace}`));
     const close = el("button", "icon-button", "✕");
     close.type = "button";
     close.setAttribute("aria-label", "Close pod details");
@@ -32,7 +33,7 @@ export function createDetails(root, store, { kill, onClose }) {
     const status = podStatus(pod);
     const category = statusCategory(status, podReady(pod));
     const owner = Store.controllerOf(pod);
-    const services = store.list("Service", "default").filter((s) => serviceSelects(s.spec.selector, pod.metadata.labels)).map((s) => s.metadata.name);
+    const services = store.list("Service", namespace).filter((s) => serviceSelects(s.spec.selector, pod.metadata.labels)).map((s) => s.metadata.name);
     const dl = el("dl", "facts");
     const fact = (term, value) => dl.append(el("dt", "", term), el("dd", "", "", value instanceof Node ? value : document.createTextNode(value)));
     fact("Name", el("code", "", pod.metadata.name));
@@ -45,7 +46,7 @@ export function createDetails(root, store, { kill, onClose }) {
     fact("Labels", labelChips(pod.metadata.labels));
     fact("Selected by", services.length ? services.map((s) => `svc/${s}`).join(", ") : "no Service");
 
-    const events = store.eventsFor("Pod", "default", current);
+    const events = store.eventsFor("Pod", namespace, current);
     const now = store.time;
     // kubectl describe's Type/Reason/Age/From/Message, stacked to fit a side column.
     const eventsBlock = el("ol", "pod-events");
@@ -66,7 +67,7 @@ export function createDetails(root, store, { kill, onClose }) {
     button.title = "Delete this pod, as `kubectl delete pod` does. Its ReplicaSet creates a replacement.";
     button.addEventListener("click", async () => {
       button.disabled = true;
-      const reply = await kill(pod.metadata.name);
+      const reply = await kill(namespace, pod.metadata.name);
       message = reply.type === "error" ? `error: ${reply.message}` : reply.stdout || reply.output || `pod "${pod.metadata.name}" deleted`;
       render();
     });
@@ -75,9 +76,10 @@ export function createDetails(root, store, { kill, onClose }) {
 
   return {
     render,
-    show(name) {
-      if (name !== current) message = "";
+    show(ns, name) {
+      if (name !== current || ns !== namespace) message = "";
       current = name;
+      namespace = ns || "default";
       render();
     },
     get current() {

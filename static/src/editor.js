@@ -8,8 +8,8 @@ import { Prec } from "@codemirror/state";
 import { yaml } from "@codemirror/lang-yaml";
 import { linter, lintGutter, setDiagnostics } from "@codemirror/lint";
 
-/** Mounts the editor in `host`; `onApply(text)` runs on Apply. */
-export function createEditor(host, { onApply, doc = "" }) {
+/** Mounts the editor in `host`; `onApply(text)` runs on Apply, `onChange(text)` after every edit. */
+export function createEditor(host, { onApply, onChange = () => {}, doc = "" }) {
   let serverErrors = [];
 
   // The lint source reports the last apply's errors against the current document, so they survive
@@ -39,6 +39,9 @@ export function createEditor(host, { onApply, doc = "" }) {
         ]),
       ),
       EditorView.contentAttributes.of({ "aria-label": "Kubernetes manifest (YAML)" }),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) onChange(update.state.doc.toString());
+      }),
     ],
   });
 

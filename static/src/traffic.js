@@ -1,9 +1,9 @@
 // The traffic panel: pick a client and a URL, send 1, 10 or 100 requests (or a steady 2/s), watch each
 // request travel client → Service → pod in the diagram, and count which pod answered.
 
-import { select } from "d3-selection";
 import "d3-transition";
 import { podIP } from "./status.js";
+import { SYSTEM_NAMESPACES } from "./layout.js";
 
 const MAX_LOG = 40;
 
@@ -21,11 +21,15 @@ export function trafficSources(store) {
 export function trafficTargets(store) {
   const targets = [];
   const nodeIPs = store.list("Node").map((n) => ((n.status || {}).addresses || []).find((a) => a.type === "InternalIP")).filter(Boolean).map((a) => a.address);
-  for (const svc of store.list("Service", "default")) {
+  const services = store.list("Service").filter((s) => !SYSTEM_NAMESPACES.includes(s.metadata.namespace));
+  services.sort((a, b) => (a.metadata.namespace === "default" ? 0 : 1) - (b.metadata.namespace === "default" ? 0 : 1));
+  for (const svc of services) {
     const spec = svc.spec || {};
+    const ns = svc.metadata.namespace;
+    const host = ns === "default" ? svc.metadata.name : `${svc.metadata.name}.${ns}`;
     for (const port of spec.ports || []) {
       if ((port.protocol || "TCP") !== "TCP") continue;
-      targets.push({ url: `http://${svc.metadata.name}:${port.port}/`, label: `Service ${svc.metadata.name} by name` });
+      targets.push({ url: `http://${host}:${port.port}/`, label: `Service ${host} by name` });
       if (spec.clusterIP && spec.clusterIP !== "None") targets.push({ url: `http://${spec.clusterIP}:${port.port}/`, label: `Service ${svc.metadata.name} by ClusterIP` });
       if (port.nodePort && nodeIPs[0]) targets.push({ url: `http://${nodeIPs[0]}:${port.nodePort}/`, label: `NodePort of ${svc.metadata.name}` });
     }
@@ -49,7 +53,7 @@ export function countHits(requests, hits = new Map(), failures = new Map()) {
 }
 
 /** Mounts the panel. `send(frame)` sends a `traffic` frame; `diagram` gives anchors for the dots. */
-export function createTraffic(root, store, diagram, { send }) {
+export function createTraffic(root, store, diagram, { send, storage = null }) {
   const from = root.querySelector("#traffic-from");
   const url = root.querySelector("#traffic-url");
   const count = root.querySelector("#traffic-count");
@@ -62,7 +66,9 @@ export function createTraffic(root, store, diagram, { send }) {
   let failures = new Map();
   let steadyTimer = null;
   let chosen = false;
+  let urlTyped = false;
   from.addEventListener("change", () => (chosen = true));
+  url.addEventListener("input", () => (urlTyped = true));
 
   const fire = (n) => {
     const c = Math.max(1, Math.min(100, Number(n) || 1));
@@ -99,6 +105,7 @@ export function createTraffic(root, store, diagram, { send }) {
   root.querySelector("#hit-reset").addEventListener("click", () => {
     hits = new Map();
     failures = new Map();
+    save();
     renderChart();
     log.replaceChildren();
     summary.textContent = "Counts cleared.";
@@ -113,8 +120,19 @@ export function createTraffic(root, store, diagram, { send }) {
     from.value = chosen && sources.some((s) => s.value === current) ? current : fallback.value;
     const list = trafficTargets(store);
     targets.replaceChildren(...list.map((t) => new Option(t.label, t.url)));
-    if (!url.value && list.length) url.value = list[0].url;
+    if (!urlTyped) suggestURL(list);
   }
+
+  // Until the learner types a URL, offer the first Service they made (not the API server's `kubernetes`),
+  // in a form that works from the chosen client: nodes do not use the cluster's DNS, outside needs a NodePort.
+  function suggestURL(list = trafficTargets(store)) {
+    const mine = list.filter((t) => !/^Service kubernetes |of kubernetes$/.test(t.label));
+    const kind = from.value === "outside" ? "NodePort of" : from.value.startsWith("node/") ? "by ClusterIP" : "by name";
+    const fits = (t) => t.label.includes(kind);
+    const best = mine.find(fits) || list.find(fits) || mine[0] || list[0];
+    if (best) url.value = best.url;
+  }
+  from.addEventListener("change", () => urlTyped || suggestURL());
 
   function renderChart() {
     const max = Math.max(1, ...hits.values());
@@ -166,52 +184,132 @@ export function createTraffic(root, store, diagram, { send }) {
     while (log.childElementCount > MAX_LOG) log.lastElementChild.remove();
   }
 
+  // A dot per request: from its client to just under the Service, then along the drawn Service → Pod edge
+  // to the edge of the pod's card, never over a name. A failure leaves a ✗ beside the pod (or the Service).
   function animate(requests) {
     const layer = diagram.layer("traffic");
-    const step = requests.length <= 10 ? 140 : 28;
+    const marks = diagram.layer("marks");
+    const step = requests.length <= 10 ? 160 : 30;
+    // About 7 px on screen at any zoom, but never so big in the drawing that it hides a card.
+    const radius = Math.max(6, Math.min(40, 7 / diagram.scale()));
     requests.forEach((r, i) => {
-      const points = waypoints(r);
-      if (points.length < 2) return;
+      const route = routeOf(r);
+      if (!route) return;
       const failed = r.result !== "answered";
+      const path = layer.append("path").attr("class", "traffic-route").attr("d", route.d);
+      const length = path.node().getTotalLength();
       const dot = layer
         .append("circle")
         .attr("class", failed ? "traffic-dot failed" : "traffic-dot")
-        .attr("r", 5)
-        .attr("cx", points[0].x)
-        .attr("cy", points[0].y)
-        .attr("opacity", 0);
+        .attr("r", radius)
+        .attr("opacity", 0)
+        .attr("transform", () => at(path.node(), 0));
       dot.append("title").text(failed ? `${r.result}: ${r.reason}` : `answered by ${r.endpoint && r.endpoint.pod} (${r.status})`);
-      let t = dot.transition().delay(i * step).duration(1).attr("opacity", 1);
-      for (const p of points.slice(1)) t = t.transition().duration(420).attr("cx", p.x).attr("cy", p.y);
-      if (failed) {
-        t = t.transition().duration(180).attr("r", 9).transition().duration(900).attr("r", 6);
-        const mark = layer.append("text").attr("class", "traffic-fail-mark").attr("x", points[points.length - 1].x + 8).attr("y", points[points.length - 1].y - 8).attr("opacity", 0).text("✗");
-        mark.append("title").text(r.reason || r.result);
-        mark.transition().delay(i * step + 420 * (points.length - 1)).duration(150).attr("opacity", 1).transition().delay(1200).duration(400).attr("opacity", 0).remove();
-      }
-      t.transition().duration(350).attr("opacity", 0).remove();
+      const travel = Math.min(1500, 500 + length * 0.9);
+      dot
+        .transition()
+        .delay(i * step)
+        .duration(60)
+        .attr("opacity", 1)
+        .transition()
+        .duration(travel)
+        .attrTween("transform", () => (t) => at(path.node(), t * length))
+        .on("end", () => {
+          if (failed) markFailure(marks, route.failAt, r);
+          else if (route.card) flash(route.card);
+        })
+        .transition()
+        .duration(260)
+        .attr("opacity", 0)
+        .remove()
+        .on("end", () => path.remove());
     });
   }
 
-  function waypoints(r) {
-    const pts = [];
-    const client = r.client || {};
-    if (client.kind === "pod") pts.push(diagram.anchor("pod", client.name));
-    else if (client.kind === "node") pts.push(diagram.anchor("node", client.name));
-    else pts.push(diagram.anchor("outside"));
-    const target = r.target || {};
-    if (target.kind === "node" || target.kind === "nodeport") pts.push(diagram.anchor("node", target.node || target.name));
-    if (target.kind === "service" || target.service) pts.push(diagram.anchor("service", target.service || target.name));
-    if (r.endpoint) {
-      const byName = r.endpoint.pod && diagram.anchor("pod", r.endpoint.pod);
-      const byIP = diagram.podAt(r.endpoint.ip);
-      pts.push(byName || (byIP && diagram.anchor("pod", byIP.name)));
-    } else if (target.kind === "pod") {
-      pts.push(diagram.anchor("pod", target.name));
-    }
-    return pts.filter(Boolean);
+  function at(path, distance) {
+    const p = path.getPointAtLength(distance);
+    return `translate(${p.x},${p.y})`;
   }
 
+  function flash(card) {
+    const selector = card.kind === "pod" ? `g.pod[data-name="${CSS.escape(card.name)}"][data-namespace="${CSS.escape(card.namespace)}"]` : `g.pod-fold[data-rs="${CSS.escape(card.name)}"]`;
+    const g = diagram.layer("pods").selectAll(selector);
+    g.classed("answered", false);
+    requestAnimationFrame(() => g.classed("answered", true));
+    clearTimeout(flash.timers.get(card.key));
+    flash.timers.set(card.key, setTimeout(() => g.classed("answered", false), 700));
+  }
+  flash.timers = new Map();
+
+  function markFailure(marks, point, r) {
+    if (!point) return;
+    const mark = marks.append("g").attr("class", "traffic-fail-mark").attr("transform", `translate(${point.x},${point.y})`);
+    mark.append("circle").attr("r", 10);
+    mark.append("text").attr("text-anchor", "middle").attr("y", 5).text("✗");
+    mark.append("title").text(`${r.result}: ${r.reason || ""}`);
+    mark.transition().delay(1800).duration(500).attr("opacity", 0).remove();
+  }
+
+  /** The path a request's dot follows, the card it ends at, and where a failure is marked. */
+  function routeOf(r) {
+    const { POD_W, POD_H, SERVICE_W, SERVICE_H, LANE_W, LANE_HEAD, GUTTER } = diagram.geometry;
+    const client = r.client || {};
+    const target = r.target || {};
+    const points = [];
+    const clientCard = client.kind === "pod" ? diagram.card({ ip: client.ip, name: client.name }) : null;
+    const endCard = r.endpoint ? diagram.card({ ip: r.endpoint.ip, namespace: target.namespace, name: r.endpoint.pod }) : target.kind === "pod" ? diagram.card({ ip: target.ip, name: target.name }) : null;
+    const svcName = target.kind === "service" ? target.name : target.service;
+    const svc = svcName ? diagram.service(target.namespace, svcName) : null;
+    const nodeLane = diagram.lane(target.node || (target.kind === "node" || target.kind === "nodeport" ? target.name : client.kind === "node" ? client.name : ""));
+
+    // Where the dot starts: beside its client pod; under its node's name (a node, or a NodePort reached
+    // from outside); or at the left edge. It reaches the Service from beside it, never across its text.
+    const startY = svc ? svc.y + SERVICE_H + 18 : endCard ? endCard.y - 14 : 40;
+    const entryLane = client.kind === "node" ? diagram.lane(client.name) : client.kind === "outside" && (target.kind === "node" || target.kind === "nodeport") ? nodeLane : null;
+    if (clientCard) points.push([clientCard.x + POD_W + GUTTER / 2 + 4, clientCard.y + POD_H / 2], [clientCard.x + POD_W + GUTTER / 2 + 4, startY]);
+    else if (entryLane) {
+      const x0 = entryLane.x + LANE_W / 2;
+      const y0 = entryLane.y + LANE_HEAD + 3;
+      const side = !svc ? x0 : x0 <= svc.x + SERVICE_W / 2 ? svc.x - 9 : svc.x + SERVICE_W + 9;
+      points.push([x0, y0], [side, y0], [side, startY]);
+    } else points.push([2, startY]);
+    let d = pathOf(points);
+    let failAt = null;
+    if (svc) {
+      const sx = svc.x + SERVICE_W / 2;
+      d += ` L${sx},${svc.y + SERVICE_H + 18} L${sx},${svc.y + SERVICE_H}`;
+      failAt = { x: svc.x + SERVICE_W + 9, y: svc.y + 16 };
+      const link = endCard && diagram.linkPath(svc.key, endCard.key);
+      if (link) d += ` ${link.getAttribute("d").replace(/^M/, "L")}`;
+      else if (endCard) d += ` L${endCard.x - GUTTER / 2},${endCard.y - 8} L${endCard.x - GUTTER / 2},${endCard.y + POD_H / 2} L${endCard.x},${endCard.y + POD_H / 2}`;
+    } else if (endCard) {
+      d += ` L${endCard.x - GUTTER / 2},${endCard.y - 14} L${endCard.x - GUTTER / 2},${endCard.y + POD_H / 2} L${endCard.x},${endCard.y + POD_H / 2}`;
+    }
+    if (endCard) failAt = { x: endCard.x + POD_W + GUTTER / 2 + 4, y: endCard.y + 16 };
+    if (!svc && !endCard) {
+      // Refused before it left the client (e.g. a name that does not resolve): a short hop and a ✗ there.
+      const [x, y] = points[0];
+      return { d: `M${x},${y} L${x + 1},${y - 24}`, card: null, failAt: { x: x + 12, y: y - 24 } };
+    }
+    return { d, card: endCard, failAt };
+  }
+
+  function pathOf(points) {
+    return points.map(([x, y], i) => `${i ? "L" : "M"}${x},${y}`).join(" ");
+  }
+
+  function restore() {
+    const saved = storage ? storage.get("answers", null) : null;
+    if (!saved) return;
+    hits = new Map(saved.hits || []);
+    failures = new Map(saved.failures || []);
+  }
+
+  function save() {
+    if (storage) storage.set("answers", { hits: [...hits], failures: [...failures] });
+  }
+
+  restore();
   refreshChoices();
   renderChart();
 
@@ -221,6 +319,7 @@ export function createTraffic(root, store, diagram, { send }) {
     on_traffic(frame) {
       const requests = frame.requests || [];
       ({ hits, failures } = countHits(requests, hits, failures));
+      save();
       renderChart();
       for (const r of requests) logRequest(r);
       animate(requests);

@@ -8,16 +8,32 @@ import { formatLabels } from "./labels.js";
 export function createWhy(root, store, { ask, onPick }) {
   const picker = root.querySelector("#why-service");
   const content = root.querySelector("#why-content");
-  let current = null;
+  let current = null; // "namespace/name"
   let asking = 0;
 
-  picker.addEventListener("change", () => onPick(picker.value || null));
+  picker.addEventListener("change", () => {
+    const [ns, name] = picker.value ? picker.value.split("/") : [null, null];
+    onPick(ns, name);
+  });
   root.querySelector("#why-refresh").addEventListener("click", () => refresh());
 
   function refreshChoices() {
-    const names = store.list("Service", "default").map((s) => s.metadata.name);
-    picker.replaceChildren(new Option("Choose a Service…", ""), ...names.map((n) => new Option(n, n)));
-    picker.value = current && names.includes(current) ? current : "";
+    const byNamespace = new Map();
+    for (const svc of store.list("Service")) {
+      const ns = svc.metadata.namespace;
+      if (!byNamespace.has(ns)) byNamespace.set(ns, []);
+      byNamespace.get(ns).push(svc.metadata.name);
+    }
+    const order = [...byNamespace.keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+    const groups = order.map((ns) => {
+      const group = document.createElement("optgroup");
+      group.label = `namespace ${ns}`;
+      group.append(...byNamespace.get(ns).map((n) => new Option(n, `${ns}/${n}`)));
+      return group;
+    });
+    picker.replaceChildren(new Option("Choose a Service…", ""), ...groups);
+    const known = order.some((ns) => byNamespace.get(ns).some((n) => `${ns}/${n}` === current));
+    picker.value = known ? current : "";
   }
 
   async function refresh() {
@@ -26,7 +42,8 @@ export function createWhy(root, store, { ask, onPick }) {
       return;
     }
     const ticket = ++asking;
-    const frame = await ask("default", current);
+    const [ns, name] = current.split("/");
+    const frame = await ask(ns, name);
     if (ticket !== asking) return;
     if (frame.type === "error") {
       content.replaceChildren(el("p", "error-text", frame.message));
@@ -36,7 +53,7 @@ export function createWhy(root, store, { ask, onPick }) {
   }
 
   function render(frame) {
-    const name = frame.service.name;
+    const name = frame.service.namespace && frame.service.namespace !== "default" ? `${frame.service.name}.${frame.service.namespace}` : frame.service.name;
     const selector = frame.selector || {};
     const parts = [];
     parts.push(el("h3", "why-title", `Why Service ${name} reaches these pods`));
@@ -49,26 +66,26 @@ export function createWhy(root, store, { ask, onPick }) {
     const pods = frame.pods || [];
     if (hasSelector) {
       const rows = pods.map((p) => [
-        el("span", "", "", el("code", "", p.name), el("div", "muted small", p.ip ? `${p.ip} on ${p.node || "no node"}` : "no IP yet")),
+        el("span", "why-pod", "", el("code", "pod-name-cell", p.name), el("div", "muted small", p.ip ? `${p.ip} on ${p.node || "no node"}` : "no IP yet")),
         labelChecks(p.labels_checked || []),
         mark(p.match, p.match ? "selected" : "not selected"),
         p.match ? mark(p.ready, p.ready ? "ready" : `not ready${p.reason ? `: ${p.reason}` : ""}`) : el("span", "muted", p.ready ? "ready" : p.reason || "not ready"),
       ]);
-      parts.push(table("Every pod in the namespace against the selector", ["Pod", "Labels checked", "Selector", "Readiness"], rows, "data-table why-pods"));
+      parts.push(el("div", "table-scroll", "", table("Every pod in the namespace against the selector", ["Pod", "Labels checked", "Selector", "Readiness"], rows, "data-table why-pods")));
       if (!pods.some((p) => p.match)) parts.push(el("p", "warning-text", "⚠ No pod has all the selector's labels, so the Service has no endpoints and connections are refused."));
     }
 
     const endpoints = frame.endpoints || [];
     const epRows = endpoints.map((e) => [
       el("code", "", `${e.ip}:${e.port}`),
-      e.pod || "—",
+      e.pod ? el("code", "pod-name-cell", e.pod) : "—",
       mark(e.ready, e.ready ? "ready" : "not ready"),
       mark(e.serving, e.serving ? "serving" : "not serving"),
       e.terminating ? mark(false, "terminating") : el("span", "muted", "no"),
     ]);
     parts.push(
       endpoints.length
-        ? table("Endpoints (from the EndpointSlices): traffic goes only to ready ones", ["Address", "Pod", "Ready", "Serving", "Terminating"], epRows, "data-table why-endpoints")
+        ? el("div", "table-scroll", "", table("Endpoints (from the EndpointSlices): traffic goes only to ready ones", ["Address", "Pod", "Ready", "Serving", "Terminating"], epRows, "data-table why-endpoints"))
         : el("p", "muted", "Endpoints: none."),
     );
 
@@ -85,8 +102,8 @@ export function createWhy(root, store, { ask, onPick }) {
     refreshChoices,
     refresh,
     /** Shows the panel for one Service (null to clear). */
-    show(name) {
-      current = name;
+    show(namespace, name) {
+      current = name ? `${namespace || "default"}/${name}` : null;
       refreshChoices();
       refresh();
     },
@@ -95,6 +112,8 @@ export function createWhy(root, store, { ask, onPick }) {
     },
   };
 }
+
+const rank = (ns) => (ns === "default" ? 0 : ns.startsWith("kube-") ? 2 : 1);
 
 function labelChecks(checks) {
   const list = el("ul", "label-checks");

@@ -7,6 +7,8 @@ Without Chromium or Playwright these tests skip, except on CI (CI=true), where t
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,10 +39,19 @@ def chromium() -> str:
     return path
 
 
+LESSONS = Path(__file__).resolve().parent / "lessons"
+
+
 @pytest.fixture(scope="session")
 def podium_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a Podium with the built-in lessons, its own SQLite file, and no Node.js on its PATH."""
-    with serve(tmp_path_factory.mktemp("podium-e2e"), without_node=True) as base:
+    """The base URL of a Podium with the built-in lessons and the e2e ones (tests/e2e/lessons), its own SQLite
+    file, and no Node.js on its PATH."""
+    directory = tmp_path_factory.mktemp("podium-e2e")
+    with serve(directory, without_node=True) as base:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{directory / 'podium.sqlite3'}",
+               "DJANGO_SETTINGS_MODULE": "tutorial.settings"}
+        subprocess.run([sys.executable, "manage.py", "load_lessons", "--dir", str(LESSONS)],
+                       cwd=Path(__file__).resolve().parents[2], env=env, check=True, capture_output=True)
         yield base
 
 

@@ -236,7 +236,11 @@ def test_the_same_flow_through_the_terminal(page: Page, podium_url: str, screens
 
     type_in_terminal(page, "kubectl run client --image=busybox:1.36 -- sleep 3600", "pod/client created")
     wait_for_running(page, "client", 1)
+    # A pasted block waits at the prompt as one block; Enter runs its lines in turn.
     paste(page, "#terminal textarea", "kubectl exec client -- wget -qO- http://httpd-svc:8080/\n" * 20)
+    page.wait_for_function(TERMINAL_SHOWS_JS, arg="> kubectl exec client -- wget -qO- http://httpd-svc:8080/")
+    assert "It works!" not in terminal_text(page)
+    page.keyboard.press("Enter")
     page.wait_for_function(TOTAL_HITS_JS, arg=20)
     assert "<html><body><h1>It works!</h1></body></html>" in terminal_text(page)
     answered = hits(page)
@@ -272,11 +276,12 @@ def test_a_broken_manifest_is_underlined_at_its_line(page: Page, podium_url: str
     underlined = page.evaluate(
         "() => [...document.querySelectorAll('#editor .cm-line')].findIndex(l => l.querySelector('.cm-lintRange-error')) + 1")
     assert underlined == 7
-    assert page.inner_text("#editor .cm-lintRange-error") == "\trun: httpd"  # from the tab, where the scanner stopped
-    # the middle of the underline: a plain hover on the span lands on its leading tab, where no tooltip opens
+    assert page.inner_text("#editor .cm-lintRange-error") == "\trun: httpd"  # YAML marks the tab itself (line 7, column 1)
+    # CodeMirror opens its lint tooltip for a pointer that moves over the range and rests there.
     box = page.locator("#editor .cm-lintRange-error").bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert box
+    page.mouse.move(box["x"] + 2, box["y"] + box["height"] / 2)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4)
     page.wait_for_selector(".cm-tooltip-lint")
     assert message in page.inner_text(".cm-tooltip-lint")
     screenshot("editor-5-tab-on-line-7")

@@ -173,3 +173,15 @@ def test_the_admin_offers_lessons_steps_and_checks_for_authoring(admin_client):
     step = lesson.steps.first()
     page = admin_client.get(f"/admin/tutorial/step/{step.pk}/change/").content.decode()
     assert "httpd-deployed" in page and "traffic_answered_by" in page
+
+
+def test_the_browser_finds_a_site_icon_at_favicon_ico(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
+    assert b"".join(response.streaming_content).startswith(b"\x00\x00\x01\x00")  # an ICO file
+
+
+def test_the_workspace_keeps_the_learners_text_under_the_sandbox_and_lesson(client):
+    page = client.get(LESSON)
+    name = sandbox_name(page)
+    assert f'data-storage-key="{name}:how-services-reach-pods"' in page.content.decode()
