@@ -131,7 +131,6 @@ function mount(root) {
 
   // The terminal.
   const terminal = createTerminal($("#terminal"), {
-    store,
     run: (line) => connection.request({ type: "kubectl", line }),
     complete: async (line) => {
       const reply = await connection.request({ type: "complete", line });

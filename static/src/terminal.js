@@ -1,5 +1,5 @@
 // The terminal (xterm.js) with a small line editor: prompt `$ `, history on ↑/↓, Ctrl+C, Ctrl+L,
-// Ctrl+A/E/U, Tab completion (from the server's `complete` and from the objects the page knows), `clear`
+// Ctrl+A/E/U, Tab completion (from the server's `complete`, which offers only what kubectl accepts), `clear`
 // and `help` run locally, everything else goes to the server's built-in kubectl.
 
 import { Terminal } from "@xterm/xterm";
@@ -8,18 +8,9 @@ import { FitAddon } from "@xterm/addon-fit";
 const PROMPT = "$ ";
 // One key each: an escape sequence (arrows, Home, End, Delete) or a single character.
 const KEY_TOKENS = /\x1b\[200~[\s\S]*?\x1b\[201~|\x1b\[[0-9;]*[A-Za-z~]|\x1bO[A-Z]|[\s\S]/g;
-const VERBS = ["get", "describe", "apply", "delete", "scale", "logs", "rollout", "label", "expose", "create", "edit", "explain", "api-resources", "version", "cluster-info"];
-const RESOURCES = {
-  pods: "Pod", pod: "Pod", po: "Pod",
-  services: "Service", service: "Service", svc: "Service",
-  deployments: "Deployment", deployment: "Deployment", deploy: "Deployment",
-  replicasets: "ReplicaSet", replicaset: "ReplicaSet", rs: "ReplicaSet",
-  endpoints: "Endpoints", ep: "Endpoints",
-  endpointslices: "EndpointSlice", endpointslice: "EndpointSlice",
-  nodes: "Node", node: "Node", no: "Node",
-  events: null, ev: null, all: null, configmaps: "ConfigMap", secrets: "Secret", namespaces: null,
-};
-const RESOURCE_WORDS = ["pods", "services", "deployments", "replicasets", "endpoints", "endpointslices", "nodes", "events", "all", "configmaps", "secrets", "namespaces"];
+// The terminal's own commands; everything else a Tab offers comes from the server's one completion engine,
+// which reads the built-in kubectl's command table (cluster/sim/kubectl/completion.py).
+const BUILTINS = ["clear", "help"];
 const HELP = [
   "This terminal runs Podium's built-in kubectl against your sandbox cluster.",
   "",
@@ -30,6 +21,7 @@ const HELP = [
   "  kubectl scale deploy/httpd --replicas=3",
   "  kubectl delete pod <name>         and watch the Deployment replace it",
   "  curl http://<cluster-ip>:8080/    a request from the client pod (wget works too)",
+  "  kubectl get pods | grep httpd | wc -l   output pipes into grep, head, tail, wc, sort and uniq",
   "",
   "  clear (or Ctrl+L) clears the screen · ↑/↓ history · Tab completes names · Ctrl+C cancels",
   "  Select to copy · Ctrl+Shift+V or right-click pastes · a pasted block runs when you press Enter",
@@ -48,32 +40,10 @@ export function parseLine(raw) {
   return { kind: "unknown", message: `${first}: command not found` };
 }
 
-/** Local completion candidates for the last word of `line`, from the names the page knows. */
-export function localCandidates(line, store) {
+/** The terminal's own commands that complete `line`'s first word (the server completes the rest). */
+export function localCandidates(line) {
   const words = line.split(/\s+/);
-  const last = words[words.length - 1];
-  if (words.length === 1) return ["kubectl", "curl", "wget", "clear", "help"].filter((w) => w.startsWith(last));
-  if (words[0] !== "kubectl") return [];
-  const args = words.slice(1, -1).filter((w) => !w.startsWith("-"));
-  if (args.length === 0) return VERBS.filter((w) => w.startsWith(last));
-  if (last.includes("/")) {
-    const [type, partial] = last.split("/", 2);
-    const kind = RESOURCES[type];
-    if (!kind) return [];
-    return namesOf(store, kind).filter((n) => n.startsWith(partial)).map((n) => `${type}/${n}`);
-  }
-  if (args.length === 1) {
-    if (args[0] === "scale") return ["deployment/", "replicaset/"].filter((w) => w.startsWith(last));
-    return RESOURCE_WORDS.filter((w) => w.startsWith(last));
-  }
-  const kind = RESOURCES[args[1]];
-  if (!kind) return [];
-  return namesOf(store, kind).filter((n) => n.startsWith(last));
-}
-
-function namesOf(store, kind) {
-  const namespace = kind === "Node" ? "" : "default";
-  return store.list(kind, namespace).map((o) => o.metadata.name);
+  return words.length === 1 ? BUILTINS.filter((w) => w.startsWith(words[0])) : [];
 }
 
 /** The longest common prefix of some strings. */
@@ -117,7 +87,7 @@ const MAX_HISTORY = 200;
 
 /** Mounts the terminal in `host`. `run(line)` resolves with a `kubectl_result` (or `error`) frame;
  * `complete(line)` resolves with a list of strings; `storage` keeps the history across reloads. */
-export function createTerminal(host, { run, complete, store, onEscape, storage = null }) {
+export function createTerminal(host, { run, complete, onEscape, storage = null }) {
   const term = new Terminal({
     convertEol: true,
     cursorBlink: true,
@@ -268,7 +238,7 @@ export function createTerminal(host, { run, complete, store, onEscape, storage =
     if (line.includes("\n")) return;
     const last = line.split(/\s+/).pop();
     const wordStart = line.length - last.length;
-    let candidates = localCandidates(line, store);
+    let candidates = localCandidates(line);
     const remote = await Promise.race([complete(line), new Promise((r) => setTimeout(() => r([]), 800))]);
     for (const item of remote || []) {
       // The server may answer with whole lines or with words: both become words here.

@@ -109,7 +109,7 @@ def boxes(page: Page) -> dict[str, Any]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     with contextlib.suppress(PlaywrightTimeout):  # the assertion on `outside` then shows what sticks out
-        page.wait_for_function(f"() => ({BOXES_JS})().outside.length === 0", timeout=3000)
+        page.wait_for_function(f"() => ({BOXES_JS})().outside.length === 0", timeout=8000)
     return page.evaluate(BOXES_JS)  # type: ignore[no-any-return]
 
 
