@@ -145,7 +145,7 @@ export class Replay {
       this.waiting.push(frame);
       return undefined;
     }
-    const answer = (this.answers.get(this.state) || new Map()).get(askKey(frame));
+    const answer = this.find(frame);
     if (!answer) {
       return reply({
         type: "error",
@@ -165,5 +165,21 @@ export class Replay {
       this.send({ type: "clock", time: this.now, speed: this.speed });
     }
     return undefined;
+  }
+
+  /** The recorded answer for a command. A completion of a partly typed word is the completion recorded for the
+   * line before that word, narrowed to the candidates that start with it, as the server narrows them. */
+  find(frame) {
+    const answers = this.answers.get(this.state) || new Map();
+    const exact = answers.get(askKey(frame));
+    if (exact || frame.type !== "complete" || typeof frame.line !== "string") return exact;
+    const cut = frame.line.lastIndexOf(" ") + 1;
+    const partial = frame.line.slice(cut);
+    const before = answers.get(askKey({ ...frame, line: frame.line.slice(0, cut) }));
+    if (!partial || !before) return undefined;
+    return {
+      ...before,
+      frames: before.frames.map((f) => (f.type === "completions" ? { ...f, items: f.items.filter((i) => i.startsWith(partial)) } : f)),
+    };
   }
 }

@@ -91,3 +91,17 @@ test("answers are found by what was asked, not by its id or spacing", () => {
   assert.equal(askKey({ type: "why", name: "httpd-svc" }), askKey({ type: "why", namespace: "default", name: "httpd-svc" }));
   assert.notEqual(askKey({ type: "complete", line: "kubectl get " }), askKey({ type: "complete", line: "kubectl get" }));
 });
+
+test("a partly typed word completes from the recorded completion of the line before it", () => {
+  const { r, sent } = replay();
+  r.advance(10_000);
+  const ask = (id, line) => {
+    r.receive({ type: "complete", id, line });
+    r.advance(10_000);
+    return sent.find((f) => f.id === id);
+  };
+  const all = ask(21, "kubectl get pods ").items;
+  const typed = all[0].slice(0, 3);
+  assert.deepEqual(ask(22, `kubectl get pods ${typed}`).items, all.filter((i) => i.startsWith(typed)));
+  assert.equal(ask(23, "kubectl frobnicate x").type, "error");
+});
