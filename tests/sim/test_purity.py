@@ -4,6 +4,8 @@ import ast
 import sys
 from pathlib import Path
 
+from tests.imports import cycles, import_graph
+
 SIM = Path(__file__).resolve().parents[2] / "cluster" / "sim"
 ALLOWED_THIRD_PARTY = {"yaml"}
 FORBIDDEN_STDLIB = {"asyncio", "threading", "multiprocessing", "socket", "secrets"}
@@ -69,79 +71,18 @@ def test_the_guard_catches_a_uuid_from_the_os_but_not_one_built_from_seeded_bits
     assert hits == [("uuid", "uuid4")]
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(SIM.parents[1]).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
 def _import_graph() -> dict[str, set[str]]:
     """Every import between engine modules, at any depth (function bodies and TYPE_CHECKING blocks included)."""
-    modules = {_module_name(path): tree for path, tree in _modules()}
-    graph: dict[str, set[str]] = {name: set() for name in modules}
-    for name, tree in modules.items():
-        for node in ast.walk(tree):
-            targets = []
-            if isinstance(node, ast.Import):
-                targets = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                base = node.module
-                if node.level:
-                    package = name.split(".")[: len(name.split(".")) - node.level + (1 if _is_package(name) else 0)]
-                    base = ".".join([*package, node.module])
-                targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
-                           for alias in node.names]
-            for target in targets:
-                if target in modules and target != name and not name.startswith(target + "."):
-                    graph[name].add(target)
-    return graph
-
-
-def _is_package(name: str) -> bool:
-    return (SIM.parents[1] / name.replace(".", "/") / "__init__.py").exists()
-
-
-def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components with more than one module (Tarjan's algorithm)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for succ in sorted(graph[node]):
-            if succ not in index:
-                visit(succ)
-                low[node] = min(low[node], low[succ])
-            elif succ in on_stack:
-                low[node] = min(low[node], index[succ])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return found
+    return import_graph([SIM])
 
 
 def test_no_engine_module_imports_itself_back_in_a_cycle():
-    assert _cycles(_import_graph()) == []
+    assert cycles(_import_graph()) == []
 
 
 def test_the_cycle_finder_sees_a_cycle_hidden_in_a_function():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
-    assert _cycles(graph) == [["a", "b", "c"]]
+    assert cycles(graph) == [["a", "b", "c"]]
 
 
 # The engine's layers, lowest first: a module may import its own package and the layers below it, never above.
