@@ -1,15 +1,10 @@
-"""The built-in lesson pack (one YAML file per lesson in tutorial/lessons/) and how lesson content meets a cluster."""
+"""What a lesson's data may hold, and how lesson content meets a cluster (files: tutorial.packs)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass, field
+import re
 from pathlib import Path
 from typing import Any
-
-import yaml
-from django.db import transaction
 
 from cluster.sim import kubectl
 from cluster.sim.cluster import Cluster
@@ -18,18 +13,18 @@ from cluster.sim.settings import Settings
 from cluster.sim.teaching.traffic import send
 from tutorial.checks import fill_url, validate_params
 from tutorial.models import (
-    Check,
     Lesson,
-    Step,
     validate_actions,
     validate_cluster_settings,
     validate_solution,
 )
 
-PACK_DIR = Path(__file__).resolve().parent / "lessons"
-LESSON_KEYS = {"slug", "title", "summary", "order", "settings", "setup", "setup_commands", "setup_age", "steps"}
+PACK_DIR = Path(__file__).resolve().parent / "lessons"  # the built-in pack
+LESSON_KEYS = {"slug", "title", "summary", "order", "published", "settings", "setup", "setup_commands", "setup_age",
+               "steps"}
 STEP_KEYS = {"title", "body", "starter", "actions", "hints", "solution", "checks"}
 CHECK_KEYS = {"id", "title", "kind", "params", "hint"}
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 SETTLE_SECONDS = 90  # after each reference-solution move, time enough for pulls, probes and rollouts
 
 
@@ -37,25 +32,7 @@ class PackError(Exception):
     pass
 
 
-# ---- reading and loading the pack --------------------------------------------------------------------------
-
-
-def read_pack(directory: Path = PACK_DIR) -> list[dict[str, Any]]:
-    """Every lesson file in the pack, parsed and checked; raises PackError naming the file."""
-    lessons = []
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as err:
-            raise PackError(f"{path.name}: {err}") from err
-        problems = lesson_problems(data)
-        if problems:
-            raise PackError(f"{path.name}: " + "; ".join(problems))
-        lessons.append(data)
-    slugs = [lesson["slug"] for lesson in lessons]
-    if len(set(slugs)) != len(slugs):
-        raise PackError(f"{directory}: two lessons share a slug")
-    return lessons
+# ---- what a lesson's data may hold --------------------------------------------------------------------------
 
 
 def lesson_problems(data: Any) -> list[str]:
@@ -63,10 +40,22 @@ def lesson_problems(data: Any) -> list[str]:
     if not isinstance(data, dict):
         return ["a lesson file holds one mapping"]
     problems = [f"unknown key {key!r}" for key in data if key not in LESSON_KEYS]
-    problems += [f"{key} is required" for key in ("slug", "title", "steps") if not data.get(key)]
+    problems += [f"{key} is required" for key in ("slug", "title") if not data.get(key)]
+    if data.get("slug") and not (isinstance(data["slug"], str) and SLUG.fullmatch(data["slug"])):
+        problems.append("slug: letters, digits, hyphens and underscores only")
+    problems += [f"{key} must be a whole number ≥ 0" for key in ("order", "setup_age")
+                 if key in data and (isinstance(data[key], bool) or not isinstance(data[key], int) or data[key] < 0)]
+    if not isinstance(data.get("published", True), bool):
+        problems.append("published must be true or false")
+    if not isinstance(data.get("steps", []), list):
+        problems.append("steps must be a list")
+    commands = data.get("setup_commands", [])
+    if not isinstance(commands, list) or not all(isinstance(c, str) for c in commands):
+        problems.append("setup_commands must be a list of kubectl lines")
     problems += validate_cluster_settings(data.get("settings", {}))
     seen: set[str] = set()
-    for number, step in enumerate(data.get("steps") or [], start=1):
+    steps = data.get("steps") if isinstance(data.get("steps"), list) else []
+    for number, step in enumerate(steps, start=1):
         where = f"step {number}"
         if not isinstance(step, dict):
             problems.append(f"{where}: a mapping")
@@ -74,6 +63,9 @@ def lesson_problems(data: Any) -> list[str]:
         problems += [f"{where}: unknown key {key!r}" for key in step if key not in STEP_KEYS]
         if not step.get("title"):
             problems.append(f"{where}: title is required")
+        hints = step.get("hints", [])
+        if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
+            problems.append(f"{where}: hints must be a list of strings")
         problems += [f"{where}: actions: {p}" for p in validate_actions(step.get("actions", []))]
         problems += [f"{where}: solution: {p}" for p in validate_solution(step.get("solution", []))]
         for check in step.get("checks") or []:
@@ -88,77 +80,38 @@ def lesson_problems(data: Any) -> list[str]:
     return problems
 
 
-def digest(data: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+def load_pack(directory: Path | None = None) -> Any:
+    """The built-in pack (or a pack directory) into the database; see tutorial.packs.import_pack."""
+    from tutorial.packs import import_pack
+
+    return import_pack(directory)
 
 
-@dataclass
-class LoadReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)  # same slug, but the lesson belongs to an instructor
+def read_pack(directory: Path | None = None) -> list[dict[str, Any]]:
+    """Every lesson of the built-in pack (or a pack directory) as data; see tutorial.packs.read_pack."""
+    from tutorial.packs import PACK_DIR, read_pack
 
-
-def load_pack(directory: Path = PACK_DIR) -> LoadReport:
-    """Create or update the built-in lessons by slug; lessons instructors own are left alone."""
-    report = LoadReport()
-    for data in read_pack(directory):
-        slug = data["slug"]
-        existing = Lesson.objects.filter(slug=slug).first()
-        if existing is not None and not existing.builtin:
-            report.kept.append(slug)
-            continue
-        if existing is not None and existing.source_digest == digest(data):
-            report.unchanged.append(slug)
-            continue
-        save_lesson(data, existing)
-        (report.updated if existing else report.created).append(slug)
-    return report
-
-
-@transaction.atomic
-def save_lesson(data: dict[str, Any], lesson: Lesson | None = None) -> Lesson:
-    """Write one lesson's data into the database, replacing its steps and checks."""
-    lesson = lesson or Lesson(slug=data["slug"])
-    lesson.title = data["title"]
-    lesson.summary = data.get("summary", "")
-    lesson.order = data.get("order", 100)
-    lesson.settings = data.get("settings", {})
-    lesson.setup = data.get("setup", "")
-    lesson.setup_commands = data.get("setup_commands", [])
-    lesson.setup_age = data.get("setup_age", 120)
-    lesson.builtin = True
-    lesson.source_digest = digest(data)
-    lesson.save()
-    lesson.steps.all().delete()
-    for number, step_data in enumerate(data["steps"], start=1):
-        step = Step.objects.create(
-            lesson=lesson, order=number, title=step_data["title"], body=step_data.get("body", ""),
-            starter=step_data.get("starter", ""), actions=step_data.get("actions", []),
-            hints=step_data.get("hints", []), solution=step_data.get("solution", []),
-        )
-        Check.objects.bulk_create([
-            Check(step=step, order=i, check_id=c["id"], title=c.get("title", c["id"]), kind=c["kind"],
-                  params=c.get("params", {}), hint=c.get("hint", ""))
-            for i, c in enumerate(step_data.get("checks") or [], start=1)
-        ])
-    return lesson
+    return read_pack(PACK_DIR if directory is None else directory)
 
 
 # ---- lesson content in a cluster ---------------------------------------------------------------------------
 
 
-def cluster_settings(lesson: Lesson) -> Settings:
-    return Settings.from_dict(lesson.settings or {})
+def cluster_settings(lesson: Lesson | dict[str, Any]) -> Settings:
+    settings = lesson.get("settings") if isinstance(lesson, dict) else lesson.settings
+    return Settings.from_dict(settings or {})
 
 
-def build_cluster(lesson: Lesson, now: float) -> Cluster:
-    """A fresh cluster for the lesson at `now`, its setup applied `setup_age` seconds earlier."""
-    cluster = Cluster.create(cluster_settings(lesson), now=now - lesson.setup_age)
-    if lesson.setup.strip():
-        apply_text(cluster, lesson.setup)
-    for line in lesson.setup_commands or []:
+def build_cluster(lesson: Lesson | dict[str, Any], now: float) -> Cluster:
+    """A fresh cluster for the lesson (a row or its data) at `now`, its setup applied `setup_age` seconds earlier."""
+    if isinstance(lesson, Lesson):
+        setup, commands, age = lesson.setup, lesson.setup_commands, lesson.setup_age
+    else:
+        setup, commands, age = lesson.get("setup", ""), lesson.get("setup_commands"), lesson.get("setup_age", 120)
+    cluster = Cluster.create(cluster_settings(lesson), now=now - age)
+    if setup.strip():
+        apply_text(cluster, setup)
+    for line in commands or []:
         run_line(cluster, line)
     cluster.advance(now)
     return cluster

@@ -25,9 +25,10 @@ class Lesson(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True, help_text="one or two sentences for the lesson list (Markdown)")
     order = models.PositiveIntegerField(default=100)
-    published = models.BooleanField(default=True, help_text="unpublished lessons are visible to staff only")
+    published = models.BooleanField(default=False, help_text="learners see published lessons only; a lesson is "
+                                                             "published once its self-test passes")
     builtin = models.BooleanField(default=False, editable=False,
-                                  help_text="shipped with Podium; load_lessons keeps it in step with its file")
+                                  help_text="shipped with Podium; import_lessons keeps it in step with its files")
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
     settings = models.JSONField(default=dict, blank=True,
                                 help_text='cluster settings, e.g. {"seed": 7, "service_cidr": "10.68.0.0/16", '

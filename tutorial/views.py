@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,8 +19,11 @@ from tutorial.models import Check, Lesson, Progress, Step
 
 
 def visible_lessons(request: HttpRequest) -> Any:
+    """Staff see every lesson; learners only published ones, and never one without steps."""
     lessons = Lesson.objects.all()
-    return lessons if request.user.is_staff else lessons.filter(published=True)
+    if request.user.is_staff:
+        return lessons
+    return lessons.filter(Exists(Step.objects.filter(lesson=OuterRef("pk"))), published=True)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -43,6 +47,9 @@ def favicon(request: HttpRequest) -> FileResponse:
 
 def lesson_page(request: HttpRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(visible_lessons(request), slug=slug)
+    if not lesson.steps.exists():  # only staff get here: a draft still being written
+        messages.info(request, "This lesson has no steps yet: add one in the admin, then open it with a sandbox.")
+        return redirect("lesson-preview", slug=lesson.slug)
     try:
         sandbox = services.sandbox_for(request, lesson)
     except services.TooManySandboxes as refused:

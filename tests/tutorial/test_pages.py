@@ -138,7 +138,7 @@ def test_starting_over_resets_the_sandbox_and_forgets_the_progress(client):
 
 
 def test_a_script_in_a_step_is_shown_as_text_never_run(client):
-    lesson = Lesson.objects.create(slug="xss", title="Careful")
+    lesson = Lesson.objects.create(slug="xss", title="Careful", published=True)
     Step.objects.create(lesson=lesson, order=1, title="One",
                         body='Hi <script>alert("x")</script> [link](javascript:alert(1)) <img src=x onerror=alert(1)>')
     text = client.get("/lessons/xss/").content.decode()

@@ -51,5 +51,5 @@ class Command(BaseCommand):
     def _load_lessons(self) -> None:
         from django.core.management import get_commands
 
-        if "load_lessons" in get_commands():
-            call_command("load_lessons", verbosity=0)
+        if "import_lessons" in get_commands():
+            call_command("import_lessons", verbosity=0)

@@ -1,24 +1,18 @@
-"""`manage.py load_lessons`: load the built-in lesson pack into the database (idempotent)."""
+"""`manage.py load_lessons`: the former name of `import_lessons`, kept for scripts that use it."""
 
-from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from tutorial.lessons import PACK_DIR, PackError, load_pack
+from tutorial.management.commands.import_lessons import Command as ImportCommand
 
 
-class Command(BaseCommand):
-    help = "Create or update the built-in lessons from tutorial/lessons/; lessons instructors own are kept."
+class Command(ImportCommand):
+    help = "The same as import_lessons (its former name): " + ImportCommand.help
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dir", default=str(PACK_DIR), help="the lesson pack directory")
+        super().add_arguments(parser)
+        parser.add_argument("--dir", dest="dir_option", help="the same as DIR")
 
-    def handle(self, *args: object, dir: str, **options: object) -> None:
-        try:
-            report = load_pack(Path(dir))
-        except PackError as err:
-            raise CommandError(str(err)) from err
-        for label, slugs in (("created", report.created), ("updated", report.updated),
-                             ("unchanged", report.unchanged), ("kept (instructor's)", report.kept)):
-            if slugs:
-                self.stdout.write(f"{label}: {', '.join(slugs)}")
+    def handle(self, *args: Any, dir: str | None = None, dir_option: str | None = None, **options: Any) -> None:
+        super().handle(*args, dir=dir or dir_option, **options)
