@@ -110,7 +110,7 @@ def validate_params(kind: str, params: Any) -> list[str]:
     for param in spec.params:
         if param.name not in params:
             if param.required:
-                problems.append(f"{param.name} is required ({param.help or param.type})")
+                problems.append(f"{param.name} is required: {param.help or param.type}")
             continue
         problem = _type_problem(param, params[param.name])
         if problem:
@@ -203,11 +203,18 @@ def _count_text(count: int, noun: str) -> str:
 
 # ---- the checks ---------------------------------------------------------------------------------------------
 
+NAMESPACE = Param("namespace", "str", required=False, help="the namespace (default: default)")
+SERVICE = Param("service", "str", help="the Service's name, e.g. web")
+DEPLOYMENT = Param("deployment", "str", help="the Deployment's name, e.g. web")
+
 
 @check("object_exists", "An object exists, optionally with given field values",
-       Param("kind", "kind", help="Service, Deployment, Pod…"), Param("name", "str"),
-       Param("namespace", "str", required=False), Param("fields", "fields", required=False),
-       Param("present", "paths", required=False, help="field paths that must be set"))
+       Param("kind", "kind", help="the object's kind: Service, Deployment, Pod…"),
+       Param("name", "str", help="the object's name, e.g. web"), NAMESPACE,
+       Param("fields", "fields", required=False, help="field paths and the values they must have, one per line, "
+                                                       "e.g. spec.ports[0].nodePort: 30080"),
+       Param("present", "paths", required=False, help="field paths that must be set, one per line, "
+                                                       "e.g. status.podIP"))
 def object_exists(cluster: Cluster, params: dict[str, Any]) -> Finding:
     kind, name, ns = params["kind"], params["name"], _ns(params)
     obj = cluster.store.get(kind, ns if KINDS[kind].namespaced else "", name)
@@ -226,7 +233,8 @@ def object_exists(cluster: Cluster, params: dict[str, Any]) -> Finding:
 
 
 @check("object_absent", "An object does not exist",
-       Param("kind", "kind"), Param("name", "str"), Param("namespace", "str", required=False))
+       Param("kind", "kind", help="the kind of the object that must be gone"),
+       Param("name", "str", help="its name"), NAMESPACE)
 def object_absent(cluster: Cluster, params: dict[str, Any]) -> Finding:
     kind, name, ns = params["kind"], params["name"], _ns(params)
     if cluster.store.get(kind, ns if KINDS[kind].namespaced else "", name) is not None:
@@ -235,8 +243,8 @@ def object_absent(cluster: Cluster, params: dict[str, Any]) -> Finding:
 
 
 @check("ready_endpoints", "A Service has N ready endpoints",
-       Param("service", "str"), Param("count", "int"), Param("namespace", "str", required=False),
-       Param("at_least", "bool", required=False, help="pass with count or more"))
+       SERVICE, Param("count", "int", help="how many ready endpoints it must have"), NAMESPACE,
+       Param("at_least", "bool", required=False, help="yes: pass with count or more; no (default): exactly count"))
 def ready_endpoints(cluster: Cluster, params: dict[str, Any]) -> Finding:
     name, ns, want = params["service"], _ns(params), params["count"]
     if cluster.store.get("Service", ns, name) is None:
@@ -248,7 +256,7 @@ def ready_endpoints(cluster: Cluster, params: dict[str, Any]) -> Finding:
 
 
 @check("no_endpoints", "A Service exists and has no ready endpoints",
-       Param("service", "str"), Param("namespace", "str", required=False))
+       SERVICE, NAMESPACE)
 def no_endpoints(cluster: Cluster, params: dict[str, Any]) -> Finding:
     name, ns = params["service"], _ns(params)
     if cluster.store.get("Service", ns, name) is None:
@@ -260,8 +268,10 @@ def no_endpoints(cluster: Cluster, params: dict[str, Any]) -> Finding:
 
 
 @check("pods_ready", "N running pods with these labels are ready (or, with ready: false, not ready)",
-       Param("selector", "labels"), Param("count", "int"), Param("namespace", "str", required=False),
-       Param("ready", "bool", required=False), Param("at_least", "bool", required=False))
+       Param("selector", "labels", help="the pods' labels, e.g. app=web"),
+       Param("count", "int", help="how many of those pods"), NAMESPACE,
+       Param("ready", "bool", required=False, help="yes (default): ready pods; no: running but not ready"),
+       Param("at_least", "bool", required=False, help="yes: pass with count or more; no (default): exactly count"))
 def pods_ready(cluster: Cluster, params: dict[str, Any]) -> Finding:
     selector, want, ns = params["selector"], params["count"], _ns(params)
     wanted_ready = params.get("ready", True)
@@ -283,7 +293,8 @@ def _rollout(cluster: Cluster, ns: str, name: str) -> tuple[dict[str, Any] | Non
 
 
 @check("deployment_available", "A Deployment has rolled out and all its replicas are available",
-       Param("name", "str"), Param("replicas", "int", required=False), Param("namespace", "str", required=False))
+       Param("name", "str", help="the Deployment's name"),
+       Param("replicas", "int", required=False, help="the replicas it must ask for (default: any number)"), NAMESPACE)
 def deployment_available(cluster: Cluster, params: dict[str, Any]) -> Finding:
     name = params["name"]
     deploy, waiting = _rollout(cluster, _ns(params), name)
@@ -296,8 +307,9 @@ def deployment_available(cluster: Cluster, params: dict[str, Any]) -> Finding:
 
 
 @check("image_is", "A Deployment runs an image, rolled out to every replica",
-       Param("deployment", "str"), Param("image", "str"), Param("container", "str", required=False),
-       Param("namespace", "str", required=False))
+       DEPLOYMENT, Param("image", "str", help="the image every pod must run, e.g. nginx:1.27"),
+       Param("container", "str", required=False, help="the container's name (default: the first container)"),
+       NAMESPACE)
 def image_is(cluster: Cluster, params: dict[str, Any]) -> Finding:
     name, want = params["deployment"], params["image"]
     deploy, waiting = _rollout(cluster, _ns(params), name)
@@ -317,7 +329,7 @@ def image_is(cluster: Cluster, params: dict[str, Any]) -> Finding:
 
 
 @check("service_type", "A Service is of a given type",
-       Param("service", "str"), Param("type", "str"), Param("namespace", "str", required=False))
+       SERVICE, Param("type", "str", help="ClusterIP, NodePort, LoadBalancer or ExternalName"), NAMESPACE)
 def service_type(cluster: Cluster, params: dict[str, Any]) -> Finding:
     name = params["service"]
     svc = cluster.store.get("Service", _ns(params), name)
@@ -328,7 +340,7 @@ def service_type(cluster: Cluster, params: dict[str, Any]) -> Finding:
 
 
 @check("pod_replaced", "A pod of a Deployment was deleted and the Deployment has replaced it",
-       Param("deployment", "str"), Param("namespace", "str", required=False))
+       DEPLOYMENT, NAMESPACE)
 def pod_replaced(cluster: Cluster, params: dict[str, Any]) -> Finding:
     name, ns = params["deployment"], _ns(params)
     deploy, waiting = _rollout(cluster, ns, name)
@@ -352,9 +364,11 @@ def pod_replaced(cluster: Cluster, params: dict[str, Any]) -> Finding:
        Param("from", "source", help='"outside", "node", "node/NAME", "pod/NAME", or "pod" with from_labels'),
        Param("url", "str", help="may use {service:NAME}, {nodeport:NAME}, {node} and {pod:k=v}"),
        Param("labels", "labels", required=False, help="the pods that must answer"),
-       Param("from_labels", "labels", required=False), Param("namespace", "str", required=False),
-       Param("count", "int", required=False), Param("min_pods", "int", required=False),
-       Param("max_pods", "int", required=False), Param("body_contains", "str", required=False),
+       Param("from_labels", "labels", required=False, help='with from "pod": the client pod\'s labels'), NAMESPACE,
+       Param("count", "int", required=False, help=f"requests to send (default {DEFAULT_TRAFFIC_COUNT})"),
+       Param("min_pods", "int", required=False, help="at least this many pods must answer (default 1)"),
+       Param("max_pods", "int", required=False, help="at most this many pods may answer"),
+       Param("body_contains", "str", required=False, help="text every reply must contain"),
        Param("expect", "result", required=False, help="answered (default), refused or timeout"),
        Param("reason_contains", "str", required=False, help="with expect refused/timeout: why, e.g. no endpoints"))
 def traffic_answered_by(cluster: Cluster, params: dict[str, Any]) -> Finding:

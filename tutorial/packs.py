@@ -41,20 +41,27 @@ FLOW_WIDTH = 100  # a mapping this short or shorter is written on one line, {lik
 # ---- the data of one lesson ------------------------------------------------------------------------------
 
 
-def lesson_data(lesson: Lesson) -> dict[str, Any]:
-    """One lesson from the database as pack data, in the canonical key order."""
-    steps = []
-    for step in lesson.steps.prefetch_related("checks").order_by("order", "pk"):
-        steps.append({
+def lesson_data(lesson: Lesson, steps: list[tuple[Step, list[Check]]] | None = None) -> dict[str, Any]:
+    """One lesson from the database as pack data, in the canonical key order.
+
+    `steps` (each step with its checks, in order) stands in for the saved ones: the admin tests a lesson as it
+    is about to be saved.
+    """
+    if steps is None:
+        steps = [(step, list(step.checks.order_by("order", "pk")))
+                 for step in lesson.steps.prefetch_related("checks").order_by("order", "pk")]
+    step_data = []
+    for step, checks in steps:
+        step_data.append({
             "title": step.title, "body": step.body, "starter": step.starter, "actions": step.actions,
             "hints": step.hints, "solution": step.solution,
             "checks": [{"id": c.check_id, "title": c.title, "kind": c.kind, "params": c.params, "hint": c.hint}
-                       for c in step.checks.order_by("order", "pk")],
+                       for c in checks],
         })
     return canonical({
         "slug": lesson.slug, "title": lesson.title, "summary": lesson.summary, "order": lesson.order,
         "published": lesson.published, "settings": lesson.settings, "setup": lesson.setup,
-        "setup_commands": lesson.setup_commands, "setup_age": lesson.setup_age, "steps": steps,
+        "setup_commands": lesson.setup_commands, "setup_age": lesson.setup_age, "steps": step_data,
     })
 
 

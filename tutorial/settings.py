@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "channels",
     "cluster",
     "tutorial",
@@ -55,6 +56,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tutorial.urls"
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"  # widgets' templates may live in templates/
 ASGI_APPLICATION = "tutorial.asgi.application"
 
 TEMPLATES = [

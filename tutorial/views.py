@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from tutorial import services
+from tutorial.check_forms import describe_params
 from tutorial.markdown import render as markdown
 from tutorial.models import Check, Lesson, Progress, Step
 
@@ -116,6 +117,7 @@ def lesson_preview(request: HttpRequest, slug: str) -> HttpResponse:
     steps = lesson.steps.prefetch_related("checks")
     return render(request, "tutorial/preview.html", {
         "lesson": lesson,
-        "steps": [{"step": s, "body": markdown(s.body), "actions": s.actions, "checks": list(s.checks.all())}
+        "steps": [{"step": s, "body": markdown(s.body), "actions": s.actions,
+                   "checks": [{"check": c, "params": describe_params(c.kind, c.params)} for c in s.checks.all()]}
                   for s in steps],
     })

@@ -69,7 +69,7 @@ function diagnosticAt(doc, error) {
   const indent = line.text.length - line.text.trimStart().length;
   // the server names the column of the key or value at fault; without one, the line's first character
   const from = Math.min(line.from + (error.column ? error.column - 1 : indent), line.to);
-  return { from, to: Math.max(line.to, from), severity: "error", source: "kubectl", message: error.message };
+  return { from, to: Math.max(line.to, from), severity: error.severity || "error", source: "kubectl", message: error.message };
 }
 
 /** The manifest part of a hint (from its first `apiVersion:` or `---` line), or null when it has none. */

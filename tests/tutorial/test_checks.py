@@ -130,7 +130,7 @@ def test_the_admin_refuses_a_check_with_bad_parameters_in_the_authors_words():
     bad = Check(step=step, check_id="eps", title="eps", kind="ready_endpoints", params={"service": "web"})
     with pytest.raises(ValidationError) as err:
         bad.full_clean()
-    assert err.value.message_dict["params"] == ["count is required (int)"]
+    assert err.value.message_dict["params"] == ["count is required: how many ready endpoints it must have"]
     Check.objects.create(step=step, check_id="eps", title="eps", kind="ready_endpoints",
                          params={"service": "web", "count": 1})
     other = Step.objects.create(lesson=lesson, order=2, title="Two")
