@@ -43,16 +43,33 @@ LESSONS = Path(__file__).resolve().parent / "lessons"
 
 
 @pytest.fixture(scope="session")
-def podium_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a Podium with the built-in lessons and the e2e ones (tests/e2e/lessons), its own SQLite
-    file, and no Node.js on its PATH."""
+def podium_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A Podium with the built-in lessons and the e2e ones (tests/e2e/lessons), its own SQLite file, and no
+    Node.js on its PATH: (base URL, its folder)."""
     directory = tmp_path_factory.mktemp("podium-e2e")
     with serve(directory, without_node=True) as base:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{directory / 'podium.sqlite3'}",
                "DJANGO_SETTINGS_MODULE": "tutorial.settings"}
-        subprocess.run([sys.executable, "manage.py", "load_lessons", "--dir", str(LESSONS)],
+        subprocess.run([sys.executable, "manage.py", "import_lessons", str(LESSONS)],
                        cwd=Path(__file__).resolve().parents[2], env=env, check=True, capture_output=True)
-        yield base
+        yield base, directory
+
+
+@pytest.fixture(scope="session")
+def podium_url(podium_server: tuple[str, Path]) -> str:
+    return podium_server[0]
+
+
+@pytest.fixture(scope="session")
+def instructor(podium_server: tuple[str, Path]) -> tuple[str, str]:
+    """(username, password) of a superuser of the served Podium."""
+    _, directory = podium_server
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{directory / 'podium.sqlite3'}",
+           "DJANGO_SUPERUSER_PASSWORD": "k8s-instructor-1"}
+    subprocess.run([sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", "ada",
+                    "--email", "ada@example.com"], cwd=Path(__file__).resolve().parents[2], env=env, check=True,
+                   capture_output=True)
+    return "ada", "k8s-instructor-1"
 
 
 @pytest.fixture(scope="module")
