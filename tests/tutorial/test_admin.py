@@ -351,3 +351,16 @@ def test_the_preview_shows_check_parameters_readably(admin_client, pack):
     text = admin_client.get("/lessons/nodeport/preview/").content.decode()
     assert "{&#x27;service&#x27;" not in text
     assert "<code>fields</code> spec.ports[0].nodePort: 30080" in text
+
+
+@pytest.mark.parametrize("debug", ["true", "false"])
+def test_plain_daphne_serves_the_admins_assets_with_debug_on_or_off(tmp_path, monkeypatch, debug):
+    import urllib.request
+
+    from cluster.management.commands.bench_page import serve
+
+    monkeypatch.setenv("DEBUG", debug)
+    with serve(tmp_path) as base:
+        for asset in ("/static/admin/css/base.css", "/static/admin/js/inlines.js", "/static/dist/podium-admin.js"):
+            with urllib.request.urlopen(base + asset, timeout=10) as response:
+                assert response.status == 200, asset
