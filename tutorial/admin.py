@@ -23,7 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from cluster.sim.cluster import Settings
+from cluster.sim.settings import Settings
 from tutorial.check_forms import ParamsForm, params_form
 from tutorial.checks import REGISTRY
 from tutorial.markdown import render as render_markdown

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from django import forms
 
-from cluster.sim.kinds import KINDS
+from cluster.sim.apimachinery.kinds import KINDS
 from tutorial.checks import REGISTRY, TRAFFIC_RESULTS, CheckKind, Param, parse_path, validate_params
 
 TYPE_HELP = {
