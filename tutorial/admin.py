@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import yaml
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -264,6 +265,12 @@ class LessonForm(forms.ModelForm):
                                             "(default 1)")
     proxy_mode = forms.ChoiceField(choices=[("", "— (iptables)"), ("iptables", "iptables"), ("ipvs", "ipvs")],
                                    required=False, label="kube-proxy mode")
+    more_settings = forms.CharField(
+        required=False, label="More settings", widget=forms.Textarea(attrs={"rows": 3, "cols": 80,
+                                                                            "class": "pd-mono"}),
+        help_text="YAML for the other cluster settings, e.g. kubelet stage delays "
+                  "(stages: {sandbox: {delay: 5}}, the table is in cluster/sim/controllers/kubelet/stages.py) or "
+                  "extra images")
     commands = forms.CharField(
         required=False, label="Setup commands", widget=forms.Textarea(attrs={"rows": 3, "cols": 80,
                                                                              "class": "pd-mono"}),
@@ -285,11 +292,21 @@ class LessonForm(forms.ModelForm):
         for name in self.SETTINGS:
             self.fields[name].initial = settings.get(name)
         self.fields["commands"].initial = "\n".join(self.instance.setup_commands or [])
-        self.extra_settings = {k: v for k, v in settings.items() if k not in self.SETTINGS}  # e.g. images
+        more = {k: v for k, v in settings.items() if k not in self.SETTINGS}  # e.g. stages, images
+        self.fields["more_settings"].initial = yaml.safe_dump(more, sort_keys=True, allow_unicode=True) \
+            if more else ""
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        settings = dict(self.extra_settings)
+        try:
+            more = yaml.safe_load(cleaned.get("more_settings") or "") or {}
+        except yaml.YAMLError as err:
+            self.add_error("more_settings", f"not YAML: {err}")
+            more = {}
+        if not isinstance(more, dict):
+            self.add_error("more_settings", "a mapping of setting names to values, e.g. stages: {...}")
+            more = {}
+        settings = {k: v for k, v in more.items() if k not in self.SETTINGS}
         for name in self.SETTINGS:
             value = cleaned.get(name)
             if value not in (None, ""):
@@ -298,6 +315,12 @@ class LessonForm(forms.ModelForm):
         self.instance.setup_commands = [line.strip() for line in cleaned.get("commands", "").splitlines()
                                         if line.strip()]
         return cleaned
+
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        if hasattr(errors, "error_dict") and "settings" in errors.error_dict:  # the model's words, shown here
+            errors.error_dict["more_settings"] = errors.error_dict.pop("settings")
+        super()._update_errors(errors)
 
 
 @admin.register(Lesson)
@@ -313,7 +336,7 @@ class LessonAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "order", "published"]}),
         ("The learner's cluster", {"fields": [("seed", "workers"), ("service_cidr", "cluster_cidr"),
-                                              ("time_scale", "proxy_mode"), "setup", "commands",
+                                              ("time_scale", "proxy_mode"), "more_settings", "setup", "commands",
                                               "setup_age"]}),
     ]
     Media = AuthoringMedia

@@ -364,3 +364,16 @@ def test_plain_daphne_serves_the_admins_assets_with_debug_on_or_off(tmp_path, mo
         for asset in ("/static/admin/css/base.css", "/static/admin/js/inlines.js", "/static/dist/podium-admin.js"):
             with urllib.request.urlopen(base + asset, timeout=10) as response:
                 assert response.status == 200, asset
+
+
+def test_settings_beyond_the_form_fields_are_edited_as_yaml(admin_client, mine):
+    Lesson.objects.filter(pk=mine.pk).update(settings={"seed": 7, "stages": {"sandbox": {"delay": 5}}})
+    data = form_data(admin_client.get(f"/admin/tutorial/lesson/{mine.pk}/change/"))
+    assert data["seed"] == "7" and data["more_settings"] == "stages:\n  sandbox:\n    delay: 5\n"
+    data["more_settings"] = "stages: {sandbox: {delay: 9}}"
+    assert admin_client.post(f"/admin/tutorial/lesson/{mine.pk}/change/", data).status_code == 302
+    mine.refresh_from_db()
+    assert mine.settings == {"seed": 7, "stages": {"sandbox": {"delay": 9}}}
+    data["more_settings"] = "stages: {sandbox: {delay: -1}}"
+    page = admin_client.post(f"/admin/tutorial/lesson/{mine.pk}/change/", data).content.decode()
+    assert "stages.sandbox.delay: a number of seconds, 0 or more" in page
