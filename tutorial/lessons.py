@@ -80,20 +80,6 @@ def lesson_problems(data: Any) -> list[str]:
     return problems
 
 
-def load_pack(directory: Path | None = None) -> Any:
-    """The built-in pack (or a pack directory) into the database; see tutorial.packs.import_pack."""
-    from tutorial.packs import import_pack
-
-    return import_pack(directory)
-
-
-def read_pack(directory: Path | None = None) -> list[dict[str, Any]]:
-    """Every lesson of the built-in pack (or a pack directory) as data; see tutorial.packs.read_pack."""
-    from tutorial.packs import PACK_DIR, read_pack
-
-    return read_pack(PACK_DIR if directory is None else directory)
-
-
 # ---- lesson content in a cluster ---------------------------------------------------------------------------
 
 

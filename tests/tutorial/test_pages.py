@@ -11,8 +11,9 @@ from django.test import Client
 from cluster import runtime
 from cluster.models import Sandbox
 from tutorial import services
-from tutorial.lessons import load_pack, perform
+from tutorial.lessons import perform
 from tutorial.models import Lesson, Progress, Step
+from tutorial.packs import import_pack as load_pack
 
 LESSON = "/lessons/how-services-reach-pods/"
 
