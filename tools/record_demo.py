@@ -322,7 +322,7 @@ def setup_django(directory: str) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from tutorial.lessons import load_pack
+    from tutorial.packs import import_pack as load_pack
 
     load_pack()
 

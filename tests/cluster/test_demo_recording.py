@@ -11,7 +11,7 @@ from channels.layers import channel_layers
 
 from cluster import runtime
 from tools import record_demo
-from tutorial.lessons import load_pack
+from tutorial.packs import import_pack as load_pack
 
 
 def first_difference(recorded: Any, committed: Any, path: str = "") -> str:
