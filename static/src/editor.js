@@ -67,9 +67,8 @@ function diagnosticAt(doc, error) {
   const number = Math.min(Math.max(1, error.line || 1), doc.lines);
   const line = doc.line(number);
   const indent = line.text.length - line.text.trimStart().length;
-  // the server names the column of the key or value at fault; without one, or with one in the line's
-  // indentation (a tab there), the line's first character
-  const from = Math.min(line.from + Math.max(error.column ? error.column - 1 : 0, indent), line.to);
+  // the server names the column of the key or value at fault; without one, the line's first character
+  const from = Math.min(line.from + (error.column ? error.column - 1 : indent), line.to);
   return { from, to: Math.max(line.to, from), severity: error.severity || "error", source: "kubectl", message: error.message };
 }
 
