@@ -68,8 +68,8 @@ export function createDiagram(host, store, { onSelectPod, onSelectService, onSca
   svg.call(zoomer).on("dblclick.zoom", null);
 
   function box() {
-    const r = host.getBoundingClientRect();
-    return { width: Math.max(1, r.width), height: Math.max(1, r.height) };
+    // the inside of the box, without a scrollbar a neighbour's content may have put there
+    return { width: Math.max(1, host.clientWidth), height: Math.max(1, host.clientHeight) };
   }
 
   /** The transform that shows the whole layout centred in the box. */
@@ -82,9 +82,14 @@ export function createDiagram(host, store, { onSelectPod, onSelectService, onSca
   }
 
   function setTransform(t, animate) {
+    // A fit still animating toward an older box or layout must not land after this one (a drawer closing
+    // resizes the box while the fit for the last change is under way).
+    svg.interrupt();
     programmatic = true;
     const target = animate && !reducedMotion() ? svg.transition().duration(350) : svg;
     target.call(zoomer.transform, t);
+    // the layout or the box may have changed while it animated: land on the fit for what is there now
+    if (target !== svg) target.on("end.refit", () => { if (fitting) svg.call(zoomer.transform, fitTransform()); });
     programmatic = false;
     if (animate) setTimeout(() => (programmatic = false), 400);
   }
