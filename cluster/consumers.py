@@ -21,6 +21,7 @@ from cluster.sim import kubectl
 from cluster.sim.apimachinery import errors
 from cluster.sim.cluster import Cluster
 from cluster.sim.kubectl.completion import complete
+from cluster.sim.manifests.gojson import well_formed_value
 from cluster.sim.teaching import traffic
 from cluster.sim.teaching.why import why
 
@@ -223,6 +224,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         except ValueError as err:
             await self.error(f"frame is not valid JSON: {err}")
             return
+        if "\\u" in text_data:
+            frame = well_formed_value(frame)  # an escaped lone surrogate reads as U+FFFD, as Go and UTF-8 read it
         await self.receive_json(frame)
 
     async def receive_json(self, frame: Any, **kwargs: Any) -> None:
