@@ -65,7 +65,7 @@ data:
 """
 
 NODEPORT = SEED_SERVICE.replace("  selector:", "  type: NodePort\n  selector:").replace(
-    "    targetPort: 80", "    targetPort: 80\n    nodePort: 30080")
+    "    targetPort: 80", "    targetPort: 80\n    nodePort: 30080").replace("name: httpd-svc", "name: httpd-nodeport")
 
 MANIFESTS = [yaml.safe_load(text) for text in (SEED_DEPLOYMENT, SEED_SERVICE, POD, CONFIGMAP, SECRET, NODEPORT)]
 
@@ -156,3 +156,17 @@ WORDS = ["pods", "po", "deployment", "deploy/httpd", "svc", "service/httpd-svc",
          "--sort-by=.metadata.name", "--show-labels", "--to-revision=99", "httpd=nginx:1.27", "--timeout=1s"]
 kubectl_lines = st.lists(st.one_of(st.sampled_from(WORDS), hostile_text), max_size=6).flatmap(
     lambda rest: st.sampled_from(VERBS).map(lambda verb: " ".join(["kubectl", verb, *rest])))
+
+
+@st.composite
+def json_patches(draw: st.DrawFn) -> list[Any]:
+    """RFC 6902 operations on paths that exist, nearly exist, or do not."""
+    pointers = st.sampled_from(["", "/", "/data", "/data/colour", "/data/nope", "/metadata/labels",
+                                "/metadata/labels/a", "/metadata/finalizers/-", "/metadata/finalizers/0",
+                                "/spec/replicas", "/spec/template/spec/containers/0/image",
+                                "/spec/template/spec/containers/-1", "/spec/template/spec/containers/x",
+                                "/metadata/annotations", "/metadata/annotations/a~1b", "/status", "nope"])
+    op = st.fixed_dictionaries(
+        {"op": st.sampled_from(["add", "remove", "replace", "move", "copy", "test", "explode"])},
+        optional={"path": st.one_of(pointers, values), "from": st.one_of(pointers, values), "value": values})
+    return draw(st.lists(st.one_of(op, values), max_size=5))

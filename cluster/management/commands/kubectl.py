@@ -40,7 +40,7 @@ class Command(BaseCommand):
                                  f"python manage.py sandbox create {sandbox})\n")
                 return 1
             runtime.create_sandbox(sandbox)
-        stdin = sys.stdin.read() if _reads_stdin(args) else ""
+        stdin = sys.stdin.buffer.read().decode("utf-8", "replace") if _reads_stdin(args) else ""
         try:
             outcome = runtime.act(sandbox, lambda cluster: kubectl.run(cluster, args, stdin=stdin,
                                                                        files=kubectl.local_files()))
