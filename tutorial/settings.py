@@ -53,14 +53,19 @@ SECRET_KEY_FILE = BASE_DIR / "var" / "secret-key"
 
 
 def _generated_secret_key() -> str:
-    try:
-        with os.fdopen(os.open(SECRET_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
-    except FileExistsError:
-        pass
-    except OSError as err:
-        raise ImproperlyConfigured(f"set SECRET_KEY: Podium could not keep a key of its own in {SECRET_KEY_FILE} "
-                                   f"({err})") from err
+    if not SECRET_KEY_FILE.exists():
+        draft = SECRET_KEY_FILE.with_name(f".secret-key.{os.getpid()}")
+        try:
+            with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+            os.link(draft, SECRET_KEY_FILE)  # whole or not at all; the first process to start wins
+        except FileExistsError:
+            pass
+        except OSError as err:
+            raise ImproperlyConfigured(f"set SECRET_KEY: Podium could not keep a key of its own in "
+                                       f"{SECRET_KEY_FILE} ({err})") from err
+        finally:
+            draft.unlink(missing_ok=True)
     return SECRET_KEY_FILE.read_text().strip()
 
 
