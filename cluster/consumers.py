@@ -152,7 +152,12 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.send_checks(opening.checks)
 
     async def send_snapshot(self) -> None:
-        await self.open_with(await workers.run(feed.snapshot, self.sandbox))
+        try:
+            opening = await workers.run(feed.snapshot, self.sandbox)
+        except runtime.SandboxBroken as broken:  # e.g. broken by another process meanwhile: say why, stay open
+            await self.error(str(broken))
+            return
+        await self.open_with(opening)
 
     async def deliver(self, frames: list[tuple[int, str]] | list[list[Any]]) -> bool:
         """Send each change frame this page has not seen, in order, once; False if some are missing."""

@@ -66,7 +66,8 @@ def version() -> int:
 async def exchange(session: str, sent: list[Any]) -> None:
     channel_layers.backends.clear()  # the in-memory layer's queues belong to one event loop
     comm = WebsocketCommunicator(application, "/ws/sandbox/fuzz/",
-                                 headers=[(b"origin", b"http://testserver"), (b"cookie", f"sessionid={session}".encode())])
+                                 headers=[(b"origin", b"http://testserver"), (b"host", b"testserver"),
+                                          (b"cookie", f"sessionid={session}".encode())])
     connected, _ = await comm.connect()
     assert connected
     assert (await comm.receive_json_from(timeout=10))["type"] == "snapshot"
