@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from cluster import runtime
-from tutorial.lessons import load_pack
 from tutorial.models import Progress
+from tutorial.packs import import_pack as load_pack
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = "/lessons/how-services-reach-pods/"
