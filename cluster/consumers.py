@@ -21,6 +21,7 @@ from cluster.sim import kubectl
 from cluster.sim.apimachinery import errors
 from cluster.sim.cluster import Cluster
 from cluster.sim.kubectl.completion import complete
+from cluster.sim.manifests.gojson import well_formed_value
 from cluster.sim.teaching import traffic
 from cluster.sim.teaching.why import why
 
@@ -102,8 +103,15 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.address = str((self.scope.get("client") or ("",))[0] or "")
         # Join the group before reading: whatever is published from now on is caught up in order.
         await self.channel_layer.group_add(self.group, self.channel_name)
-        opening = await workers.run(feed.open_sandbox, self.sandbox, session_key, self.scope.get("user"),
-                                    self._since())
+        try:
+            opening = await workers.run(feed.open_sandbox, self.sandbox, session_key, self.scope.get("user"),
+                                        self._since())
+        except runtime.SandboxBroken as broken:  # the owner's sandbox (checked first) does not load
+            await self.accept()
+            self.opened = True
+            await self.error(str(broken))  # the page stays open: Reset starts the sandbox over
+            ticker.watch(self.sandbox, runtime.Timing.of(broken.row), self.send_clock)
+            return
         if opening is None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.close(code=REFUSED)  # before accept: the handshake is refused (HTTP 403)
@@ -144,7 +152,12 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.send_checks(opening.checks)
 
     async def send_snapshot(self) -> None:
-        await self.open_with(await workers.run(feed.snapshot, self.sandbox))
+        try:
+            opening = await workers.run(feed.snapshot, self.sandbox)
+        except runtime.SandboxBroken as broken:  # e.g. broken by another process meanwhile: say why, stay open
+            await self.error(str(broken))
+            return
+        await self.open_with(opening)
 
     async def deliver(self, frames: list[tuple[int, str]] | list[list[Any]]) -> bool:
         """Send each change frame this page has not seen, in order, once; False if some are missing."""
@@ -216,6 +229,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         except ValueError as err:
             await self.error(f"frame is not valid JSON: {err}")
             return
+        if "\\u" in text_data:
+            frame = well_formed_value(frame)  # an escaped lone surrogate reads as U+FFFD, as Go and UTF-8 read it
         await self.receive_json(frame)
 
     async def receive_json(self, frame: Any, **kwargs: Any) -> None:
@@ -240,6 +255,7 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if refusal is not None:
             await self.error(refusal.message, frame_id)
             return
+        self.saved = False
         try:
             await handler(frame)
         except CommandError as err:
@@ -250,13 +266,18 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.error("this sandbox no longer exists; reload the page", frame_id)
         except runtime.SandboxBusy:
             await self.error("the sandbox is busy; try again", frame_id)
+        except runtime.SandboxBroken as err:
+            await self.error(str(err), frame_id)
         except Exception:  # a bug must cost one command, never the socket
             log.exception("command %s on sandbox %s failed", kind, self.sandbox)
-            await self.error(f"internal error while running {kind}; the sandbox is unchanged", frame_id)
+            # runtime.act saves all of a command or none of it, so what the learner is told is exact
+            after = "the change was saved; reload the page to see it" if self.saved else "nothing was changed"
+            await self.error(f"internal error while running {kind}; {after}", frame_id)
 
     async def act(self, fn: Callable[[Cluster], Any], **kwargs: Any) -> Any:
         """Run `fn` on the sandbox and save it, then send the changes (and checks) before any reply."""
         outcome = await workers.run(runtime.act, self.sandbox, fn, **kwargs)
+        self.saved = True
         if outcome.timing is not None:
             ticker.update(self.sandbox, outcome.timing)
         if outcome.feed or outcome.seq > self.seq:
@@ -327,6 +348,7 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def on_reset(self, frame: dict[str, Any]) -> None:
         await workers.run(runtime.start_over, self.sandbox)
+        self.saved = True
         # The group message carries the reset: every socket, this one included, takes a fresh snapshot.
         await self.done(frame, "sandbox reset\n")
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cluster import runtime
+from cluster import quotas, runtime
 from cluster.models import Sandbox
 from cluster.ticker import speed_number
 
-SNAPSHOT_KINDS = ("Node", "Pod", "Service", "Endpoints", "EndpointSlice", "Deployment", "ReplicaSet", "ConfigMap",
-                  "Secret")
-SNAPSHOT_EVENTS = 50
+SNAPSHOT_KINDS = quotas.PAGE_KINDS
+SNAPSHOT_EVENTS = quotas.PAGE_EVENTS
 OWNER_FIELDS = ("owner_session", "owner_user_id")
 ATTEMPTS = 4
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import threading
@@ -25,7 +26,7 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.db import connection, transaction
 
-from cluster import workers
+from cluster import quotas, workers
 from cluster.hooks import sandbox_hooks
 from cluster.models import Sandbox, SandboxChange
 from cluster.sim.cluster import Cluster
@@ -49,15 +50,50 @@ class SandboxBusy(Exception):
     """Several writers kept colliding; the caller may try again."""
 
 
+class SandboxBroken(Exception):
+    """The saved snapshot cannot be loaded (or brought up to now); only a reset helps. `str()` says why."""
+
+    def __init__(self, row: Sandbox, why: str) -> None:
+        super().__init__(f"this sandbox cannot be loaded ({why}); reset it to start over")
+        self.name, self.why, self.row = row.name, why, row
+
+
 SNAPSHOT_COMPRESSION = 1  # zlib level: a third of level 6's time per save, for snapshots about 20 % larger
 
 
+def snapshot_json(cluster: Cluster) -> bytes:
+    return json.dumps(cluster.to_snapshot(), separators=(",", ":")).encode()
+
+
 def encode(cluster: Cluster) -> bytes:
-    return zlib.compress(json.dumps(cluster.to_snapshot(), separators=(",", ":")).encode(), SNAPSHOT_COMPRESSION)
+    return zlib.compress(snapshot_json(cluster), SNAPSHOT_COMPRESSION)
 
 
 def decode(blob: bytes) -> Cluster:
     return Cluster.from_snapshot(json.loads(zlib.decompress(bytes(blob))))
+
+
+def _decode(row: Sandbox, blob: bytes) -> Cluster:
+    """decode(), or SandboxBroken saying why the saved snapshot does not load."""
+    try:
+        return decode(blob)
+    except Exception as err:
+        broken = SandboxBroken(row, f"its saved snapshot does not decode: {type(err).__name__}: {err}")
+        log.warning("sandbox %s: %s", row.name, broken)
+        raise broken from err
+
+
+def _advance(row: Sandbox, cluster: Cluster, to: float) -> None:
+    """Bring a loaded cluster up to `to`; one that fails is dropped from the cache (it may be half-advanced)."""
+    try:
+        cluster.advance(to)
+    except Exception as err:
+        _cache.pop(row.name)
+        log.error("sandbox %s does not advance to now", row.name, exc_info=True)  # an engine bug: keep the trace
+        raise SandboxBroken(row, f"bringing it up to now failed: {type(err).__name__}: {err}") from err
+    except BaseException:
+        _cache.pop(row.name)
+        raise
 
 
 def encode_frame(frame: dict[str, Any]) -> str:
@@ -227,7 +263,7 @@ def _load(name: str) -> tuple[Sandbox, Cluster]:
     if row is None:
         _cache.pop(name)
         raise SandboxNotFound(name)
-    cluster = decode(row.snapshot)
+    cluster = _decode(row, row.snapshot)
     _cache.put(name, Cached(row.version, row.seq, cluster))
     return row, cluster
 
@@ -236,14 +272,19 @@ def load(name: str, *, wall: float | None = None) -> tuple[Sandbox, Cluster]:
     """The sandbox row and its cluster advanced to now (not saved); hold `locked(name)` while using the cluster."""
     with locked(name):
         row, cluster = _load(name)
-        cluster.advance(row.cluster_now(wall_clock() if wall is None else wall))
+        _advance(row, cluster, row.cluster_now(wall_clock() if wall is None else wall))
         return row, cluster
 
 
 def read(name: str, fn: Callable[[Cluster], Any], *, wall: float | None = None) -> Any:
     """fn(cluster) on the sandbox as of now, without saving anything."""
     with locked(name):
-        return fn(load(name, wall=wall)[1])
+        cluster = load(name, wall=wall)[1]
+        try:
+            return fn(cluster)
+        except BaseException:
+            _cache.pop(name)  # fn was only to read; a half-done change must not be saved by the next act
+            raise
 
 
 def saved_cluster(row: Sandbox) -> Cluster:
@@ -254,7 +295,7 @@ def saved_cluster(row: Sandbox) -> Cluster:
     blob = Sandbox.objects.filter(pk=row.pk, version=row.version).values_list("snapshot", flat=True).first()
     if blob is None:
         raise SandboxBusy(row.name)  # saved again meanwhile: the caller reads the row again
-    cluster = decode(blob)
+    cluster = _decode(row, blob)
     if cached is None or cached.version < row.version:
         _cache.put(row.name, Cached(row.version, row.seq, cluster))
     return cluster
@@ -322,15 +363,22 @@ def act(name: str, fn: Callable[[Cluster], Any], *, wall: float | None = None, a
 
 def _attempt(name: str, fn: Callable[[Cluster], Any], *, wall: float | None, advance_by: float,
              speed: float | None, replace: Callable[[Cluster], Cluster] | None) -> Outcome | None:
-    row, cluster = _load(name)
     now_wall = wall_clock() if wall is None else wall
     try:
-        cluster.advance(row.cluster_now(now_wall) + advance_by)
+        row, cluster = _load(name)
+        _advance(row, cluster, row.cluster_now(now_wall) + advance_by)
+    except SandboxBroken as broken:
+        if replace is None:
+            raise
+        row = broken.row  # a reset needs nothing of the broken cluster
+        cluster = _stand_in(row, row.cluster_now(now_wall) + advance_by)
+    try:
         if replace is not None:
             previous_rv = cluster.store.rv
             cluster = replace(cluster)
             cluster.store.rv += previous_rv  # sequence numbers keep growing across a reset
         marks = _marks(cluster)
+        acted_from = cluster.store.rv
         result = fn(cluster)
         cluster.settle()
         if replace is None and speed is None and not advance_by and cluster.store.rv == row.seq \
@@ -338,10 +386,13 @@ def _attempt(name: str, fn: Callable[[Cluster], Any], *, wall: float | None, adv
             # Nothing to publish and no trace of the command: the saved row still tells the whole story.
             timing = Timing(row.version, row.cluster_time, row.wall_time, row.speed, cluster.clock.next_time())
             return Outcome(result, [], row.version, row.seq, timing=timing)
+        raw = snapshot_json(cluster)
+        if replace is None and cluster.store.rv > acted_from:
+            quotas.check_size(cluster, len(raw), _saved_measure(row))
         changes = cluster.store.drain_changes()
         traffic = cluster.drain_traffic()
     except BaseException:
-        _cache.pop(name)  # the cached copy may be half-changed
+        _cache.pop(name)  # the cached copy may be half-changed: the saved row stays the truth
         raise
     frames = [{"type": "change", "seq": c.rv, "time": cluster.now,
                "change": {"type": c.type, "object": c.obj}} for c in changes]
@@ -351,7 +402,7 @@ def _attempt(name: str, fn: Callable[[Cluster], Any], *, wall: float | None, adv
     if traffic:
         frames.append({"type": "traffic", "seq": cluster.store.rv, "time": cluster.now, "requests": traffic})
     new_speed = row.speed if speed is None else speed
-    snapshot = encode(cluster)
+    snapshot = zlib.compress(raw, SNAPSHOT_COMPRESSION)
     with writing(), transaction.atomic():
         saved = Sandbox.objects.filter(pk=row.pk, version=row.version).update(
             snapshot=snapshot, version=row.version + 1, seq=cluster.store.rv,
@@ -374,8 +425,35 @@ def _attempt(name: str, fn: Callable[[Cluster], Any], *, wall: float | None, adv
     outcome = Outcome(result, frames, version, cluster.store.rv, feed, timing=timing)
     if frames:
         outcome.checks = evaluate_checks(name, cluster)
-    publish(name, outcome)
+    try:
+        publish(name, outcome)
+    except Exception:
+        # saved is saved: open pages catch up from the feed once the channel layer is back
+        log.warning("sandbox %s changed but the channel layer could not be told", name, exc_info=True)
     return outcome
+
+
+def _saved_measure(row: Sandbox) -> Callable[[], quotas.Measure]:
+    """How big the saved sandbox is, measured only if asked (and then once)."""
+
+    @functools.cache
+    def measure() -> quotas.Measure:
+        raw = zlib.decompress(bytes(row.snapshot))  # read only now (the row may have been read without it)
+        page, objects = quotas.page_measure(Cluster.from_snapshot(json.loads(raw)))
+        return quotas.Measure(page, objects, len(raw))
+
+    return measure
+
+
+def _stand_in(row: Sandbox, now: float) -> Cluster:
+    """What a reset of a broken sandbox replaces: an empty cluster with its settings (when they still read)."""
+    try:
+        settings = Settings.from_dict(json.loads(zlib.decompress(bytes(row.snapshot)))["settings"])
+    except Exception:
+        settings = Settings()
+    stand_in = Cluster(settings, now)
+    stand_in.store.rv = row.seq
+    return stand_in
 
 
 def evaluate_checks(name: str, cluster: Cluster) -> list[dict[str, Any]] | None:

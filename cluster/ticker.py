@@ -91,6 +91,9 @@ class SandboxClock:
         except runtime.SandboxNotFound:
             self.stop()
             return
+        except runtime.SandboxBroken:
+            self._tick = None
+            return  # the page was told; nothing moves until a reset saves it again (update sets the timer)
         except Exception:  # a failed tick must not stop the clock for good
             log.exception("ticking sandbox %s failed", self.name)
             await asyncio.sleep(RETRY_AFTER)

@@ -512,7 +512,9 @@ class ProgressAdmin(admin.ModelAdmin):
     list_display = ["learner", "lesson", "step_reached", "checks_passed", "sandbox", "completed_at", "updated_at"]
     list_filter = ["lesson", "completed_at"]
     list_select_related = ["lesson", "user", "sandbox"]
-    readonly_fields = ["lesson", "session_key", "user", "sandbox", "passed", "started_at", "updated_at"]
+    # never the guest's session key: whoever has it can act as that learner (and their sandbox's owner)
+    exclude = ["session_key"]
+    readonly_fields = ["learner", "lesson", "user", "sandbox", "passed", "started_at", "updated_at"]
 
     @admin.display(description="checks passed")
     def checks_passed(self, progress: Progress) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from typing import Any
 
@@ -167,7 +168,11 @@ class Progress(models.Model):
 
     @property
     def learner(self) -> str:
-        return self.user.get_username() if self.user_id else f"guest {self.session_key[:8]}"
+        """A user's name, or for a guest a label derived from the session key that does not reveal it (a
+        session key is all it takes to act as that learner)."""
+        if self.user_id:
+            return str(self.user.get_username())
+        return f"guest {hashlib.sha256(self.session_key.encode()).hexdigest()[:8]}"
 
 
 # ---- validation shared by the admin and the lesson pack loader -----------------------------------------

@@ -166,8 +166,12 @@ def record_progress(name: str, cluster: Cluster) -> list[dict[str, Any]] | None:
 
 
 def checks_now(row: Sandbox) -> list[dict[str, Any]]:
-    """The lesson's checks against the sandbox as it is now (loaded and advanced, not saved)."""
-    return runtime.read(row.name, lambda cluster: record_progress(row.name, cluster)) or []
+    """The lesson's checks against the sandbox as it is now (loaded and advanced, not saved); none when it cannot
+    load (the page's socket says why, and Reset starts it over)."""
+    try:
+        return runtime.read(row.name, lambda cluster: record_progress(row.name, cluster)) or []
+    except runtime.SandboxBroken:
+        return []
 
 
 def starting_cluster(name: str, old: Cluster) -> Cluster:

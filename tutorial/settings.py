@@ -1,15 +1,21 @@
-"""Settings for Podium, read from the environment.
+"""Settings for Podium, read from the environment (README "Configuration" lists every variable).
 
 DATABASE_URL   database (default: an SQLite file in var/ of the project)
 REDIS_URL      channel layer (unset: the in-memory layer, one process only)
 SANDBOX_CACHE_SIZE, SANDBOX_WORKERS  clusters kept decoded, and threads for sandbox work, per process
 SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS
+SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD,
+SECURE_PROXY_SSL_HEADER, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE   HTTPS in production
+LOGIN_ATTEMPTS, LOGIN_LOCKOUT_SECONDS   the admin's login throttle
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,10 +31,87 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+(BASE_DIR / "var").mkdir(exist_ok=True)
+
 DEBUG = _env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "podium-insecure-development-key-change-me-in-production")
+
+# The development key is public (it is in this file): only DEBUG may use it. Without SECRET_KEY in the
+# environment, a server that is not in DEBUG keeps a key of its own in var/secret-key, made on first start
+# (every process of one machine shares it; several machines need SECRET_KEY set to one value).
+DEVELOPMENT_SECRET_KEY = "podium-insecure-development-key-change-me-in-production"
+SECRET_KEY_FILE = BASE_DIR / "var" / "secret-key"
+
+
+def _generated_secret_key() -> str:
+    if not SECRET_KEY_FILE.exists():
+        draft = SECRET_KEY_FILE.with_name(f".secret-key.{os.getpid()}")
+        try:
+            with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+            os.link(draft, SECRET_KEY_FILE)  # whole or not at all; the first process to start wins
+        except FileExistsError:
+            pass
+        except OSError as err:
+            raise ImproperlyConfigured(f"set SECRET_KEY: Podium could not keep a key of its own in "
+                                       f"{SECRET_KEY_FILE} ({err})") from err
+        finally:
+            draft.unlink(missing_ok=True)
+    return SECRET_KEY_FILE.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or (DEVELOPMENT_SECRET_KEY if DEBUG else _generated_secret_key())
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not DEBUG:
+    raise ImproperlyConfigured("SECRET_KEY is Podium's public development key, and DEBUG is off: set SECRET_KEY to "
+                               "a long random value of your own (or unset it, and Podium makes one in var/)")
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
+
+# HTTPS in production (all off by default: a laptop or a classroom LAN serves plain HTTP). Behind a proxy that
+# terminates TLS, SECURE_PROXY_SSL_HEADER names the header it sets, e.g. "X-Forwarded-Proto: https"; then
+# request.is_secure() is true for those requests, and kubeconfigs say https:// and keep the token out of the URL.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = _env_bool("CSRF_COOKIE_SECURE", False)
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    if not value.strip():
+        return None
+    header, sep, expected = value.partition(":")
+    if not sep or not header.strip() or not expected.strip():
+        raise ImproperlyConfigured(f'SECURE_PROXY_SSL_HEADER must look like "X-Forwarded-Proto: https", not {value!r}')
+    return "HTTP_" + header.strip().upper().replace("-", "_"), expected.strip()
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(os.environ.get("SECURE_PROXY_SSL_HEADER", ""))
+
+# Content-Security-Policy (Django's own middleware): scripts only from Podium itself or carrying the page's
+# nonce; styles may be inline (the editor and the terminal inject theirs); websockets and fetches to Podium only.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 INSTALLED_APPS = [
     "daphne",
@@ -53,6 +136,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "tutorial.urls"
@@ -69,12 +153,12 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
 ]
 
-(BASE_DIR / "var").mkdir(exist_ok=True)
 # Persistent connections: each server thread keeps its connection (checked before reuse) instead of opening
 # one per database call.
 DATABASES = {
@@ -108,8 +192,8 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-# Rate limits (cluster/limits.py) count in the `limits` cache: Redis when there is one, so every process shares
-# them; this process's memory otherwise.
+# Rate limits (cluster/limits.py) and the sign-in throttle (tutorial/auth.py) count in the `limits` cache: Redis
+# when there is one, so every process shares them; this process's memory otherwise.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "limits": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
@@ -130,8 +214,13 @@ SANDBOX_CACHE_SIZE = int(os.environ.get("SANDBOX_CACHE_SIZE", "256"))  # decoded
 SANDBOX_WORKERS = int(os.environ.get("SANDBOX_WORKERS", "4"))  # threads for sandbox work per process
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+LOGIN_ATTEMPTS = _env_int("LOGIN_ATTEMPTS", 5)  # wrong passwords per username and address …
+LOGIN_LOCKOUT_SECONDS = _env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)  # … before that pair waits this long
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

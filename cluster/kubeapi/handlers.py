@@ -6,12 +6,11 @@ advanced to now; writes go through `runtime.act`, so they are saved and publishe
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-import yaml
 from asgiref.sync import sync_to_async
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +21,7 @@ from cluster.kubeapi import discovery, openapi, protobuf, tables
 from cluster.kubeapi.request import (
     Target,
     authenticate,
+    internal_error,
     json_response,
     parse_target,
     path_not_found,
@@ -32,11 +32,20 @@ from cluster.kubeapi.request import (
 from cluster.kubeapi.watch import serve_watch
 from cluster.sim.apimachinery import errors, labels
 from cluster.sim.apimachinery.kinds import KINDS, Kind
+from cluster.sim.apiserver import decoding
 from cluster.sim.apiserver.merge import apply_json_patch, json_merge_patch, strategic_merge_patch
 from cluster.sim.apiserver.store import clone
 from cluster.sim.cluster import Cluster
+from cluster.sim.manifests.document import DEFAULT_LIMITS, Budget, ManifestError
+from cluster.sim.manifests.gojson import well_formed_value
+from cluster.sim.manifests.goyaml import yaml_stream
 
 Obj = dict[str, Any]
+log = logging.getLogger(__name__)
+
+# The same limits as a manifest sent over the websocket (manifests.document.Limits): size, nesting, YAML aliases.
+# (kube-apiserver's own body limit is 3 MiB, k8s.io/apiserver/pkg/server/config.go MaxRequestBodyBytes.)
+BODY_LIMITS = DEFAULT_LIMITS
 
 PATCH_TYPES = {
     "application/strategic-merge-patch+json": "strategic",
@@ -93,9 +102,22 @@ def answer(fn: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return status_response(errors.ApiError(
                 429, "TooManyRequests", "the sandbox is busy with other changes; please try again", {}))
         except RequestDataTooBig:
-            return status_response(errors.ApiError(413, "RequestEntityTooLarge", "the request body is too large"))
+            return status_response(too_large())
+        except runtime.SandboxBroken as err:
+            return status_response(internal_error(str(err)))
+        except Exception:  # a bug answers as the apiserver answers a panic: a Status, never an HTML page
+            log.exception("%s %s failed", request.method, request.path)
+            return status_response(internal_error("an unexpected failure in this simulated cluster; nothing was "
+                                                  "changed"))
 
     return wrapper
+
+
+def too_large() -> errors.ApiError:
+    """mirrors apierrors.NewRequestEntityTooLargeError for a body over the limit."""
+    return errors.ApiError(413, "RequestEntityTooLarge",
+                           f"Request entity too large: limit is {BODY_LIMITS.max_bytes}", {})
+
 
 
 def api_view(fn: Callable[..., HttpResponse]) -> Callable[..., Any]:
@@ -114,17 +136,54 @@ def api_view(fn: Callable[..., HttpResponse]) -> Callable[..., Any]:
 
 
 def read_body(request: HttpRequest) -> Any:
-    """The request body as JSON (or YAML or protobuf when the client says so); a 400 Status when it does not parse."""
+    """The request body as JSON (or YAML or protobuf when the client says so), within BODY_LIMITS; a 400 Status
+    when it does not parse, a 413 when it is too big."""
     media = (request.content_type or "").split(";")[0].strip()
+    body = request.body
+    if len(body) > BODY_LIMITS.max_bytes:
+        raise too_large()
     if media == PROTOBUF:
-        return read_protobuf(request.body)
-    text = request.body.decode("utf-8", errors="replace")
+        return read_protobuf(body)
+    text = body.decode("utf-8", errors="replace")
+    if media in ("application/yaml", "application/apply-patch+yaml"):
+        return read_yaml(text)
+    return read_json(text)
+
+
+def read_json(text: str) -> Any:
+    if not text.strip():
+        return None
+    budget = Budget(BODY_LIMITS)
     try:
-        if media in ("application/yaml", "application/apply-patch+yaml"):
-            return yaml.safe_load(text)
-        return json.loads(text) if text.strip() else None
-    except (ValueError, yaml.YAMLError) as err:
+        value = decoding.loads(text)
+    except RecursionError:
+        raise errors.bad_request(f"error decoding the request body: {budget.too_deep(None)}") from None
+    except ValueError as err:
         raise errors.bad_request(f"error decoding the request body: {err}") from err
+    if _depth(value) > BODY_LIMITS.max_depth:
+        raise errors.bad_request(f"error decoding the request body: {budget.too_deep(None)}")
+    return well_formed_value(value)
+
+
+def read_yaml(text: str) -> Any:
+    """YAML as the apiserver converts it to JSON (sigs.k8s.io/yaml), with the websocket's alias and depth limits."""
+    try:
+        for value, _lines in yaml_stream(text, "the request body", Budget(BODY_LIMITS)):
+            return value
+    except ManifestError as err:
+        raise errors.bad_request(f"error decoding the request body: {err.message}") from None
+    return None
+
+
+def _depth(value: Any) -> int:
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            if level <= BODY_LIMITS.max_depth:
+                pending.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def read_protobuf(body: bytes) -> Any:
@@ -245,6 +304,12 @@ def openapi_v3(request: HttpRequest, sandbox: str, gv: str) -> HttpResponse:
 @api_view
 def unknown_path(request: HttpRequest, sandbox: str, rest: str = "") -> HttpResponse:
     raise path_not_found()
+
+
+@csrf_exempt
+def no_such_sandbox(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """A path under /k8s/ that names no sandbox Podium could have made: the 401 any unknown sandbox gets."""
+    return status_response(unauthorized())
 
 
 # ---- resources -----------------------------------------------------------------------------------------
@@ -485,11 +550,17 @@ def scale(request: HttpRequest, sandbox: str, target: Target, method: str) -> Ht
             raise errors.conflict(kind.resource, kind.group, target.name or "",
                                   "the object has been modified; please apply your changes to the latest "
                                   "version and try again")
-        replicas = (wanted.get("spec") or {}).get("replicas", 0)
-        if not isinstance(replicas, int) or isinstance(replicas, bool):
+        spec = wanted.get("spec") or {}
+        replicas = spec.get("replicas", 0) if isinstance(spec, dict) else spec
+        if not isinstance(replicas, int) or isinstance(replicas, bool) or not -(2**31) <= replicas < 2**31:
+            what = decoding.json_kind(replicas)
+            if what == "number":
+                what += " " + (replicas.literal if isinstance(replicas, decoding.JsonNumber)
+                               else decoding.go_number(replicas))
+            field = "Go struct field ScaleSpec.spec.replicas of type int32" if isinstance(spec, dict) \
+                else "Go struct field Scale.spec of type v1.ScaleSpec"
             raise errors.bad_request(f'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal '
-                                     f"{type(replicas).__name__} into Go struct field ScaleSpec.spec.replicas of "
-                                     f"type int32")
+                                     f"{what} into {field}")
         if replicas < 0:
             raise errors.invalid_object("Scale", "autoscaling", target.name or "", [
                 errors.invalid("spec.replicas", replicas, "must be greater than or equal to 0")])

@@ -22,6 +22,11 @@ def unauthorized() -> errors.ApiError:
     return errors.ApiError(401, "Unauthorized", "Unauthorized")
 
 
+def internal_error(text: str) -> errors.ApiError:
+    """mirrors apierrors.NewInternalError."""
+    return errors.ApiError(500, "InternalError", f"Internal error occurred: {text}", {"causes": [{"message": text}]})
+
+
 def path_not_found() -> errors.ApiError:
     """What the apiserver answers for a path it does not serve."""
     return errors.ApiError(404, "NotFound", "the server could not find the requested resource", {})

@@ -5,7 +5,7 @@ servers), so for a Podium served over plain HTTP the same API is also reachable 
 the server URL: /k8s/<sandbox>/token/<token>/…
 """
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from cluster.kubeapi import handlers, views
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("<slug:sandbox>/kubeconfig", views.kubeconfig_download, name="kubeconfig-download"),
     path("<slug:sandbox>/token/<str:token>/", include(api_patterns)),
     path("<slug:sandbox>/", include(api_patterns)),
+    re_path(r"^(?P<rest>.*)$", handlers.no_such_sandbox),  # never Django's HTML 404 for an API client
 ]

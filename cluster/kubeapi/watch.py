@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -19,7 +20,14 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from cluster import runtime
 from cluster.kubeapi import tables
-from cluster.kubeapi.request import authenticate, parse_target, selector_for, status_response, unauthorized
+from cluster.kubeapi.request import (
+    authenticate,
+    internal_error,
+    parse_target,
+    selector_for,
+    status_response,
+    unauthorized,
+)
 from cluster.kubeapi.selectors import FieldTerm, Selector
 from cluster.models import Sandbox
 from cluster.sim.apimachinery import errors
@@ -28,8 +36,30 @@ from cluster.sim.apiserver.store import clone
 
 Obj = dict[str, Any]
 
+log = logging.getLogger(__name__)
+
 POLL_SECONDS = 0.5
 DEFAULT_TIMEOUT_SECONDS = 1800  # kube-apiserver --min-request-timeout
+# Podium's cap: the apiserver picks at most 2 × --min-request-timeout for a watch that names no timeout
+# (ListResource), and a watch asking for longer gets that long here.
+MAX_TIMEOUT_SECONDS = 2 * DEFAULT_TIMEOUT_SECONDS
+_INT64_MAX = 2**63 - 1
+
+
+def timeout_seconds(given: str | None) -> float:
+    """`timeoutSeconds` read as the apiserver's query decoder reads an *int64 (strconv.ParseInt), then capped;
+    a negative timeout ends the watch at once, as the apiserver's timer does."""
+    if given is None or given == "":
+        return DEFAULT_TIMEOUT_SECONDS
+    digits = given[1:] if given[:1] in "+-" else given
+    if not digits or not (digits.isascii() and digits.isdigit()):
+        raise errors.bad_request(f'strconv.ParseInt: parsing "{given}": invalid syntax')
+    if len(digits) > 19 or int(digits) > _INT64_MAX:
+        raise errors.bad_request(f'strconv.ParseInt: parsing "{given}": value out of range')
+    seconds = int(given)
+    if seconds == 0:
+        return DEFAULT_TIMEOUT_SECONDS
+    return float(min(seconds, MAX_TIMEOUT_SECONDS)) if seconds > 0 else 0.0
 
 
 @dataclass
@@ -94,12 +124,9 @@ def _start(request: HttpRequest, sandbox: str, group: str, version: str, rest: s
         if target.name is not None:
             selector.fields.append(FieldTerm("metadata.name", True, target.name,
                                              lambda o: str((o.get("metadata") or {}).get("name", ""))))
-        try:
-            timeout = float(request.GET.get("timeoutSeconds") or DEFAULT_TIMEOUT_SECONDS)
-        except ValueError as err:
-            raise errors.bad_request(f"invalid timeoutSeconds: {request.GET.get('timeoutSeconds')}") from err
+        timeout = timeout_seconds(request.GET.get("timeoutSeconds"))
         requested = request.GET.get("resourceVersion", "")
-        if requested and not requested.isdigit():
+        if requested and not (requested.isascii() and requested.isdigit() and len(requested) <= 19):
             raise errors.bad_request(f'invalid resource version: "{requested}"')
         # what time has done so far reaches the feed, and the watch starts from exactly what was saved
         outcome = runtime.act(sandbox, lambda cluster: (cluster.now, [
@@ -168,6 +195,10 @@ async def _stream(watch: Watch, opening: list[str]) -> AsyncIterator[bytes]:
             lines, done = await sync_to_async(_poll)(watch)
         except runtime.SandboxBusy:
             continue
+        except Exception as err:  # the watch ends, as a watch on a failing apiserver does
+            if not isinstance(err, runtime.SandboxBroken):
+                log.exception("watching sandbox %s failed", watch.sandbox)
+            return
         for line in lines:
             yield line.encode()
         if done:
@@ -182,6 +213,11 @@ async def serve_watch(request: HttpRequest, sandbox: str, group: str, version: s
         return status_response(err)
     except runtime.SandboxNotFound:
         return status_response(unauthorized())
+    except runtime.SandboxBroken as err:
+        return status_response(internal_error(str(err)))
+    except Exception:
+        log.exception("starting a watch on sandbox %s failed", sandbox)
+        return status_response(internal_error("an unexpected failure in this simulated cluster"))
     content_type = tables.content_type(watch.table_version) if watch.table_version else "application/json"
     response = StreamingHttpResponse(_stream(watch, opening), content_type=content_type)
     response["Cache-Control"] = "no-cache, private"

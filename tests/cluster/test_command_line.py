@@ -129,3 +129,38 @@ def test_sandboxes_are_listed_and_deleted(shell: Shell) -> None:
     assert shell.run("sandbox", "create", "seed").returncode != 0
     missing = shell.run("kubectl", "--sandbox", "nope", "get", "pods")
     assert missing.returncode == 1 and 'sandbox "nope" does not exist' in missing.stderr
+
+
+POD_IMAGE = """apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+  - name: app
+    image: {image}
+"""
+
+
+def test_the_bricking_sequence_leaves_a_working_sandbox_and_a_broken_one_can_be_reset(
+        tmp_path: Path) -> None:
+    sh = Shell(tmp_path)
+    assert sh.run("sandbox", "create", "seed").returncode == 0
+    assert sh.ok("apply", "-f", "-", stdin=POD_IMAGE.format(image="example.com/app:1")) == "pod/app created\n"
+
+    second = sh.kubectl("apply", "-f", "-", stdin=POD_IMAGE.format(image="'example.com/app:1 x'"))  # still pulling
+    assert (second.returncode, second.stdout) == (0, "pod/app configured\n")
+    assert re.search(r"app +0/1 +(ContainerCreating|InvalidImageName) ", sh.ok("get", "pods"))
+
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "podium.sqlite3") as db:
+        db.execute("UPDATE cluster_sandbox SET snapshot = ? WHERE name = 'seed'", (b"not a snapshot",))
+    broken = sh.kubectl("get", "pods")
+    assert broken.returncode == 1
+    assert broken.stderr.startswith("error: this sandbox cannot be loaded (its saved snapshot does not decode: ")
+    assert broken.stderr.endswith("reset it to start over (python manage.py sandbox reset seed)\n")
+    assert "Traceback" not in broken.stderr
+
+    assert sh.run("sandbox", "reset", "seed").stdout == "sandbox/seed reset\n"
+    assert sh.kubectl("get", "pods").stderr == "No resources found in default namespace.\n"

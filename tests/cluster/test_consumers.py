@@ -622,3 +622,45 @@ async def test_a_handshake_without_an_origin_is_refused(learner: dict[str, str])
                                  headers=[(b"host", b"testserver"), (b"cookie", f"sessionid={learner['session']}".encode())])
     ok, _ = await comm.connect()
     assert ok is False
+
+
+# ---- limits and broken sandboxes ---------------------------------------------------------------------------
+
+
+async def test_scaling_past_what_the_page_can_show_is_refused_and_the_sandbox_stays_openable(
+        learner: dict[str, str]) -> None:
+    await db(with_httpd)
+    comm, _ = await connected(learner["session"])
+
+    refused = await reply(comm, {"type": "scale", "id": 1, "name": "httpd", "replicas": 1000}, timeout=30)
+
+    assert refused["type"] == "error"
+    assert refused["message"].startswith("exceeded quota: sandbox-size, requested: size=")
+    assert "unchanged" not in refused["message"] and "internal error" not in refused["message"]
+    await comm.disconnect()
+    again, snapshot = await connected(learner["session"])
+    [deployment] = [o for o in snapshot["objects"] if o["kind"] == "Deployment" and o["metadata"]["name"] == "httpd"]
+    assert deployment["spec"]["replicas"] == 2
+    await again.disconnect()
+
+
+async def test_a_sandbox_that_cannot_load_says_why_on_the_page_and_reset_brings_it_back(
+        learner: dict[str, str]) -> None:
+    await db(lambda: Sandbox.objects.filter(name="lab").update(snapshot=b"not a snapshot"))
+    runtime._cache.clear()  # as in another process, or after a restart
+
+    comm = socket(learner["session"])
+    ok, _ = await comm.connect()
+    assert ok
+    said = await comm.receive_json_from(timeout=5)
+    kubectl = await reply(comm, {"type": "kubectl", "id": 1, "line": "kubectl get pods"})
+    await comm.send_json_to({"type": "reset", "id": 2})
+    fresh = (await frames_until(comm, lambda f: f["type"] == "snapshot"))[-1]
+
+    assert said["type"] == "error"
+    assert said["message"].startswith("this sandbox cannot be loaded (its saved snapshot does not decode: ")
+    assert said["message"].endswith("; reset it to start over")
+    assert kubectl["type"] == "error" and kubectl["message"] == said["message"]
+    assert [o["metadata"]["name"] for o in fresh["objects"] if o["kind"] == "Node"] == [
+        "podium-control-plane", "podium-worker", "podium-worker2"]
+    await comm.disconnect()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zlib
 from typing import Any
 
 import pytest
@@ -178,3 +180,89 @@ def test_a_reset_starts_the_cluster_and_the_feed_over() -> None:
     assert [f["type"] for f in outcome.frames] == ["reset"]
     assert names(cluster, "ConfigMap") == ["kube-root-ca.crt"]
     assert SandboxChange.objects.count() == 0
+
+
+# ---- failures leave the saved sandbox as it was ------------------------------------------------------------
+
+
+def saved_state(name: str) -> tuple[int, int, bytes]:
+    row = Sandbox.objects.get(name=name)
+    return row.version, row.seq, bytes(row.snapshot)
+
+
+def test_a_command_that_fails_half_way_changes_nothing_cached_or_saved() -> None:
+    runtime.create_sandbox("lab", wall=WALL)
+    before = saved_state("lab")
+
+    def half_then_fail(cluster: Cluster) -> None:
+        cluster.api.create(configmap("half-done"))
+        raise RuntimeError("a bug half way through a command")
+
+    with pytest.raises(RuntimeError):
+        runtime.act("lab", half_then_fail, wall=WALL + 1)
+    runtime.act("lab", lambda c: c.api.create(configmap("next-command")), wall=WALL + 2)
+
+    _, cluster = runtime.load("lab", wall=WALL + 2)
+    assert names(cluster, "ConfigMap") == ["kube-root-ca.crt", "next-command"]
+    assert saved_state("lab")[0] == before[0] + 1
+
+
+def test_a_read_that_fails_half_way_leaves_no_half_changed_cluster_for_the_next_save() -> None:
+    runtime.create_sandbox("lab", wall=WALL)
+
+    def read_that_writes(cluster: Cluster) -> None:
+        cluster.api.create(configmap("never-saved"))
+        raise RuntimeError("a read-only helper that was not")
+
+    with pytest.raises(RuntimeError):
+        runtime.read("lab", read_that_writes, wall=WALL + 1)
+    runtime.act("lab", lambda c: None, wall=WALL + 2)
+
+    runtime._cache.clear()
+    assert names(runtime.load("lab", wall=WALL + 2)[1], "ConfigMap") == ["kube-root-ca.crt"]
+
+
+def break_timers(name: str) -> None:
+    """Save a snapshot with a timed step nothing handles: the cluster decodes but cannot reach its next event."""
+    row = Sandbox.objects.get(name=name)
+    data = json.loads(zlib.decompress(bytes(row.snapshot)))
+    data["clock"]["timers"].append([data["clock"]["now"] + 1, 10**6, "no.such.timer", []])
+    Sandbox.objects.filter(pk=row.pk).update(snapshot=zlib.compress(json.dumps(data).encode()),
+                                             next_due=data["clock"]["now"] + 1)
+    runtime._cache.clear()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "timers"])
+def test_a_sandbox_that_cannot_load_says_why_and_can_be_reset(damage: str) -> None:
+    runtime.create_sandbox("lab", settings=Settings(seed=5, workers=3), wall=WALL)
+    runtime.act("lab", lambda c: c.api.create(configmap("lost")), wall=WALL + 1)
+    if damage == "garbage":
+        Sandbox.objects.filter(name="lab").update(snapshot=b"not a snapshot")
+        runtime._cache.clear()
+    else:
+        break_timers("lab")
+    before = saved_state("lab")
+
+    with pytest.raises(runtime.SandboxBroken) as broken:
+        runtime.load("lab", wall=WALL + 5)
+    with pytest.raises(runtime.SandboxBroken):
+        runtime.act("lab", lambda c: c.api.create(configmap("refused")), wall=WALL + 5)
+    assert "cannot be loaded" in str(broken.value) and "reset it to start over" in str(broken.value)
+    assert ("does not decode" if damage == "garbage" else "bringing it up to now failed") in str(broken.value)
+    assert saved_state("lab") == before
+
+    runtime.reset_sandbox("lab")
+    _, cluster = runtime.load("lab", wall=WALL + 10)
+    assert names(cluster, "ConfigMap") == ["kube-root-ca.crt"]
+    assert len(cluster.store.list("Node")) == (4 if damage == "timers" else 3)  # its settings, when they read
+
+
+def test_a_saved_write_is_not_reported_as_failed_when_the_channel_layer_is_down(settings: Any) -> None:
+    runtime.create_sandbox("lab", wall=WALL)
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                           "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}}  # nothing listens
+
+    outcome = runtime.act("lab", lambda c: c.api.create(configmap("kept")), wall=WALL + 1)
+
+    assert outcome.version == 2
+    assert names(runtime.load("lab", wall=WALL + 1)[1], "ConfigMap") == ["kept", "kube-root-ca.crt"]

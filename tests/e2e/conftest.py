@@ -93,6 +93,9 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # whatever the Content-Security-Policy blocks (a script, a style, a websocket) is a failure too
+    page.on("console", lambda message: errors.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
     assert errors == [], f"the page threw: {errors}"

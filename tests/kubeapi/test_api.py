@@ -235,7 +235,7 @@ async def test_a_watch_replays_and_follows_the_change_feed(closes_connections):
 
     response = await AsyncClient().get(
         "/k8s/watch-test/api/v1/namespaces/default/pods",
-        {"watch": "true", "resourceVersion": str(row.seq), "labelSelector": "run=solo", "timeoutSeconds": "1.5"},
+        {"watch": "true", "resourceVersion": str(row.seq), "labelSelector": "run=solo", "timeoutSeconds": "2"},
         headers={"Authorization": f"Bearer {row.token}", "Accept": TABLE_ACCEPT})
     events = await read_watch(response)
 
@@ -251,7 +251,7 @@ async def test_a_watch_replays_and_follows_the_change_feed(closes_connections):
 async def test_a_watch_without_a_resource_version_starts_with_the_current_objects(closes_connections):
     row = await sync_to_async(runtime.create_sandbox)("watch-now", settings=Settings(time_scale=0.05))
 
-    response = await AsyncClient().get("/k8s/watch-now/api/v1/nodes", {"watch": "1", "timeoutSeconds": "0.2"},
+    response = await AsyncClient().get("/k8s/watch-now/api/v1/nodes", {"watch": "1", "timeoutSeconds": "1"},
                                        headers={"Authorization": f"Bearer {row.token}"})
     events = await read_watch(response)
 

@@ -138,6 +138,20 @@ def test_starting_over_resets_the_sandbox_and_forgets_the_progress(client):
     assert cluster.store.get("Deployment", "default", "httpd") is None
 
 
+def test_a_lesson_whose_sandbox_cannot_load_still_opens_and_starting_over_brings_back_its_setup(client):
+    name = sandbox_name(client.get(LESSON))
+    Sandbox.objects.filter(name=name).update(snapshot=b"not a snapshot")
+    runtime._cache.clear()
+
+    page = client.get(LESSON)
+    answer = client.post(LESSON + "start-over/")
+
+    assert page.status_code == 200 and sandbox_name(page) == name
+    assert answer.status_code == 302
+    _, cluster = runtime.load(name)
+    assert cluster.store.get("Deployment", "default", "nginx") is not None  # the lesson's setup again
+
+
 def test_a_script_in_a_step_is_shown_as_text_never_run(client):
     lesson = Lesson.objects.create(slug="xss", title="Careful", published=True)
     Step.objects.create(lesson=lesson, order=1, title="One",

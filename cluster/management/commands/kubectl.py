@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any
 
@@ -27,9 +28,11 @@ class Command(BaseCommand):
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
+        logging.getLogger("cluster.runtime").setLevel(logging.ERROR)  # this command says itself what failed
         from cluster import runtime
         from cluster.models import Sandbox
         from cluster.sim import kubectl
+        from cluster.sim.apimachinery import errors
 
         if not Sandbox.objects.filter(name=sandbox).exists():
             if sandbox != "default":
@@ -37,9 +40,16 @@ class Command(BaseCommand):
                                  f"python manage.py sandbox create {sandbox})\n")
                 return 1
             runtime.create_sandbox(sandbox)
-        stdin = sys.stdin.read() if _reads_stdin(args) else ""
-        outcome = runtime.act(sandbox, lambda cluster: kubectl.run(cluster, args, stdin=stdin,
-                                                                   files=kubectl.local_files()))
+        stdin = sys.stdin.buffer.read().decode("utf-8", "replace") if _reads_stdin(args) else ""
+        try:
+            outcome = runtime.act(sandbox, lambda cluster: kubectl.run(cluster, args, stdin=stdin,
+                                                                       files=kubectl.local_files()))
+        except runtime.SandboxBroken as err:
+            sys.stderr.write(f"error: {err} (python manage.py sandbox reset {sandbox})\n")
+            return 1
+        except (errors.ApiError, runtime.SandboxBusy) as err:
+            sys.stderr.write(f"Error from server: {err or 'the sandbox is busy; try again'}\n")
+            return 1
         result: Any = outcome.result
         sys.stdout.write(result.stdout)
         sys.stderr.write(result.stderr)

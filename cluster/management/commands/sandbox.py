@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import sys
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cluster import runtime
 from cluster.models import Sandbox
+from cluster.sim.apimachinery import errors
 from cluster.sim.settings import Settings
 
 
@@ -25,6 +27,8 @@ class Command(BaseCommand):
         create.add_argument("--nodes", type=int, default=2, help="worker nodes beside the control plane")
         delete = sub.add_parser("delete", help="delete a sandbox")
         delete.add_argument("name")
+        reset = sub.add_parser("reset", help="start a sandbox over (its lesson's starting state, if it has one)")
+        reset.add_argument("name")
         sub.add_parser("list", help="list sandboxes")
         advance = sub.add_parser("advance", help="move a sandbox's clock on")
         advance.add_argument("name")
@@ -42,7 +46,13 @@ class Command(BaseCommand):
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
-        getattr(self, f"do_{action}")(**options)
+        logging.getLogger("cluster.runtime").setLevel(logging.ERROR)  # this command says itself what failed
+        try:
+            getattr(self, f"do_{action}")(**options)
+        except runtime.SandboxBroken as err:
+            raise CommandError(f"{err} (python manage.py sandbox reset {err.name})") from err
+        except errors.ApiError as err:
+            raise CommandError(f"Error from server ({err.reason}): {err}") from err
 
     def do_create(self, name: str, seed: int, service_cidr: str, nodes: int, **_: Any) -> None:
         if Sandbox.objects.filter(name=name).exists():
@@ -61,6 +71,13 @@ class Command(BaseCommand):
         if not deleted:
             raise CommandError(f'sandbox "{name}" not found')
         self.stdout.write(f'sandbox "{name}" deleted')
+
+    def do_reset(self, name: str, **_: Any) -> None:
+        try:
+            runtime.start_over(name)
+        except runtime.SandboxNotFound as err:
+            raise CommandError(f'sandbox "{name}" not found') from err
+        self.stdout.write(f"sandbox/{name} reset")
 
     def do_list(self, **_: Any) -> None:
         rows = list(Sandbox.objects.all())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 from decimal import Decimal
 from functools import cache
@@ -23,6 +24,32 @@ QUANTITY_NUMERIC_ERROR = "unable to parse numeric part of quantity"
 _QUANTITY_SUFFIXES = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k", "M", "G", "T", "P", "E"}
 _EXPONENT_SUFFIX = re.compile(r"[eE][-+]?[0-9]+")
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+class JsonNumber(float):
+    """A JSON number literal that is not a plain integer (`2.0`, `1e3`, or more digits than int64 holds), with its
+    text: encoding/json refuses such a literal for an integer field, whatever its value."""
+
+    literal: str
+
+    def __new__(cls, literal: str) -> JsonNumber:
+        number = super().__new__(cls, float(literal))
+        number.literal = literal
+        return number
+
+
+def json_int(literal: str) -> int | JsonNumber:
+    """json.loads' parse_int: a Go-sized integer, or the literal kept (Python's int() stops at 4300 digits)."""
+    return int(literal) if len(literal) <= 20 else JsonNumber(literal)
+
+
+def loads(text: str) -> Any:
+    """JSON as the apiserver reads a request body: number literals keep their text where Go's types care."""
+    return json.loads(text, parse_float=JsonNumber, parse_int=json_int, parse_constant=_no_constant)
+
+
+def _no_constant(constant: str) -> Any:
+    raise ValueError(f"invalid character '{constant[0]}' looking for beginning of value")
 
 
 @cache
@@ -66,34 +93,39 @@ class _Decoder:
             if field not in fields:
                 self.unknown.append(field_path)
                 continue
-            self.value(value[field], fields[field], name, [*stack, field], field_path)
+            value[field] = self.value(value[field], fields[field], name, [*stack, field], field_path)
 
-    def value(self, value: Any, spec: str, struct: str, stack: list[str], path: str) -> None:
+    def value(self, value: Any, spec: str, struct: str, stack: list[str], path: str) -> Any:
+        """Check one value; what is returned replaces it (an integer field holds a Go integer, never 2.0)."""
         self.path = path
         if value is None:
-            return  # null leaves the Go zero value
+            return None  # null leaves the Go zero value
         underlying = _underlying(spec)
         if underlying.startswith("#"):
             if not isinstance(value, dict):
                 self.type_error(value, spec, struct, stack, path)
-                return
+                return value
             self.struct(value, underlying[1:], stack, path)
         elif underlying.startswith("[]"):
             if not isinstance(value, list):
                 self.type_error(value, spec, struct, stack, path)
-                return
+                return value
             for i, item in enumerate(value):
-                self.value(item, underlying[2:], struct, stack, f"{path}[{i}]")
+                value[i] = self.value(item, underlying[2:], struct, stack, f"{path}[{i}]") if item is not None \
+                    else _zero(underlying[2:])
         elif underlying.startswith("map[string]"):
             if not isinstance(value, dict):
                 self.type_error(value, spec, struct, stack, path)
-                return
+                return value
             for k in sorted(value):
-                self.value(value[k], underlying[len("map[string]"):], struct, stack, f"{path}.{k}")
+                spec_of_value = underlying[len("map[string]"):]
+                value[k] = self.value(value[k], spec_of_value, struct, stack, f"{path}.{k}") \
+                    if value[k] is not None else _zero(spec_of_value)
         else:
-            self.scalar(value, spec, underlying, struct, stack, path)
+            return self.scalar(value, spec, underlying, struct, stack, path)
+        return value
 
-    def scalar(self, value: Any, spec: str, kind: str, struct: str, stack: list[str], path: str) -> None:
+    def scalar(self, value: Any, spec: str, kind: str, struct: str, stack: list[str], path: str) -> Any:
         if kind == "string":
             if not isinstance(value, str):
                 self.type_error(value, spec, struct, stack, path)
@@ -103,11 +135,15 @@ class _Decoder:
         elif kind in _INT_RANGES:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.type_error(value, spec, struct, stack, path)
-            elif not _fits_int(value, kind):
-                self.type_error(value, spec, struct, stack, path, "number " + go_number(value))
+            elif isinstance(value, JsonNumber) or not _fits_int(value, kind):
+                self.type_error(value, spec, struct, stack, path, "number " + _number_text(value))
+            else:
+                return int(value)  # 2.0 from YAML is the 2 sigs.k8s.io/yaml would have sent
         elif kind == "float64":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.type_error(value, spec, struct, stack, path)
+            elif math.isinf(value) or math.isnan(value):
+                self.type_error(value, spec, struct, stack, path, "number " + _number_text(value))
         elif kind == "bytes":
             if not isinstance(value, str):
                 self.type_error(value, spec, struct, stack, path)
@@ -118,11 +154,12 @@ class _Decoder:
         elif kind == "intstr":
             # mirrors IntOrString.UnmarshalJSON: an inner encoding/json call, so no struct context
             if isinstance(value, str):
-                return
+                return value
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise _Returned(f"json: cannot unmarshal {json_kind(value)} into Go value of type int32")
-            if not _fits_int(value, "int32"):
-                raise _Returned(f"json: cannot unmarshal number {go_number(value)} into Go value of type int32")
+            if isinstance(value, JsonNumber) or not _fits_int(value, "int32"):
+                raise _Returned(f"json: cannot unmarshal number {_number_text(value)} into Go value of type int32")
+            return int(value)
         elif kind == "quantity":
             text = value if isinstance(value, str) else go_json(value)
             problem = quantity_problem(text.strip())
@@ -134,6 +171,15 @@ class _Decoder:
             problem = time_problem(value, micro=kind == "microtime")
             if problem:
                 raise _Returned(problem)
+        return value
+
+
+def _zero(spec: str) -> Any:
+    """The Go zero value a `null` item of a slice or map decodes to (a struct, "", 0, false; nil otherwise)."""
+    underlying = _underlying(spec)
+    if underlying.startswith("#"):
+        return {}
+    return {"string": "", "bool": False, "int32": 0, "int64": 0, "float64": 0}.get(underlying)
 
 
 def _underlying(spec: str) -> str:
@@ -198,10 +244,14 @@ def go_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
+def _number_text(value: int | float) -> str:
+    return value.literal if isinstance(value, JsonNumber) else go_number(value)
+
+
 def _fits_int(value: int | float, kind: str) -> bool:
     low, high = _INT_RANGES[kind]
     if isinstance(value, float):
-        if not value.is_integer() or abs(value) >= 1e21:
+        if not math.isfinite(value) or not value.is_integer() or abs(value) >= 1e21:
             return False
         value = int(value)
     return low <= value <= high

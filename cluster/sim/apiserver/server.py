@@ -76,7 +76,7 @@ class ApiServer:
         if not meta.get("name") and meta.get("generateName"):
             # BeforeCreate: names.SimpleNameGenerator, before validation sees the object
             meta["name"] = self.store.generate_name(obj["kind"], meta.get("namespace", ""), meta["generateName"])
-        self._check_limits(obj)
+        self._check_limits(obj, creating=not trusted)  # controllers' creates follow from objects already admitted
         if obj["kind"] == "Service":
             self._allocate_service(obj, None, dry_run=True)
         errs = [] if trusted else validation.validate_create(obj)
@@ -257,7 +257,7 @@ class ApiServer:
 
     # ---- limits and allocation ------------------------------------------------------------------------
 
-    def _check_limits(self, obj: Obj) -> None:
+    def _check_limits(self, obj: Obj, *, creating: bool = False) -> None:
         settings = self.settings
         replicas = (obj.get("spec") or {}).get("replicas")
         if obj["kind"] in ("Deployment", "ReplicaSet") and isinstance(replicas, int) \
@@ -265,9 +265,15 @@ class ApiServer:
             raise errors.TooMuch(
                 f'{obj["kind"]} "{obj["metadata"].get("name", "")}": spec.replicas {replicas} is more than this '
                 f"sandbox allows (at most {settings.max_replicas} replicas per {obj['kind']})")
-        if self.store.count() - self.store.count("Event") >= settings.max_objects:
-            raise errors.TooMuch(f"this sandbox already holds {settings.max_objects} objects, the most it allows; "
-                                 "delete some before creating more")
+        used = self.store.count() - self.store.count("Event")
+        if creating and used >= settings.max_objects:
+            # worded as the ResourceQuota admission plugin words it
+            kind = KINDS[obj["kind"]]
+            qualified = f"{kind.resource}.{kind.group}" if kind.group else kind.resource
+            raise errors.ApiError(403, "Forbidden", (
+                f'{qualified} "{obj["metadata"].get("name", "")}" is forbidden: exceeded quota: sandbox-objects, '
+                f"requested: count=1, used: count={used}, limited: count={settings.max_objects}"),
+                {"name": obj["metadata"].get("name", ""), "kind": kind.resource})
 
     def _allocate_service(self, svc: Obj, old: Obj | None, *, dry_run: bool) -> None:
         """Cluster IP and node port allocation (BeginCreate/BeginUpdate): failures are reported alone."""

@@ -33,7 +33,8 @@ def _namespace_of(s: Session, doc: Document, kind: Kind) -> str:
     if not kind.namespaced:
         return ""
     meta = doc.obj.get("metadata") or {}
-    return str(meta.get("namespace") or s.namespace)
+    # unstructured's accessors read a metadata that is not a map as empty
+    return str((meta.get("namespace") if isinstance(meta, dict) else None) or s.namespace)
 
 
 def _name_of(doc: Document) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from cluster.sim.apimachinery import errors
 from cluster.sim.apimachinery.errors import ApiError
 from cluster.sim.apimachinery.kinds import KINDS, Kind
+from cluster.sim.manifests.document import DEFAULT_LIMITS
 
 if TYPE_CHECKING:
     from cluster.sim.cluster import Cluster
@@ -37,8 +38,10 @@ class LocalFiles:
         full = self._path(path)
         if os.path.isdir(full):
             raise IsADirectoryError(path)
-        with open(full, encoding="utf-8") as handle:
-            return handle.read()
+        with open(full, "rb") as handle:
+            # one byte past the manifest limit is enough for load_manifests to refuse a file as too big
+            data = handle.read(DEFAULT_LIMITS.max_bytes + 1)
+        return data.decode("utf-8", errors="replace")
 
     def listdir(self, path: str) -> list[str] | None:
         full = self._path(path)

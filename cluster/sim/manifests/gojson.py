@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +14,7 @@ from cluster.sim.manifests.goyaml import Converter, ConvertError, Loader, json_v
 
 
 def json_stream(text: str, source: str, budget: Budget) -> Iterator[tuple[Any, Lines]]:
-    decoder = json.JSONDecoder(parse_constant=_refuse_constant)
+    decoder = json.JSONDecoder(parse_constant=_refuse_constant, parse_int=_parse_int)
     position = 0
     while True:
         while position < len(text) and text[position] in " \t\r\n":
@@ -42,6 +43,11 @@ class _NotJson(ValueError):
     def __init__(self, constant: str) -> None:
         super().__init__(constant)
         self.constant = constant
+
+
+def _parse_int(literal: str) -> int | float:
+    # Go decodes JSON numbers as float64; a literal of hundreds of digits is out of its range (and of int()'s)
+    return int(literal) if len(literal) <= 300 else float("inf")
 
 
 def _refuse_constant(constant: str) -> Any:
@@ -135,9 +141,11 @@ def _depth(value: Any) -> int:
 
 def _normalize(value: Any, line: int) -> Any:
     if isinstance(value, dict):
-        return {key: _normalize(child, line) for key, child in value.items()}
+        return {well_formed(key): _normalize(child, line) for key, child in value.items()}
     if isinstance(value, list):
         return [_normalize(child, line) for child in value]
+    if isinstance(value, str):
+        return well_formed(value)
     try:
         return json_value(value, None)
     except ConvertError as err:
@@ -146,7 +154,10 @@ def _normalize(value: Any, line: int) -> Any:
 
 def _json_lines(text: str, first_line: int, budget: Budget) -> Lines:
     """Field lines of a JSON document, read through the YAML composer (JSON is flow YAML); best effort."""
-    loader = Loader(text.replace("\t", " "), Budget(budget.limits))
+    try:
+        loader = Loader(text.replace("\t", " "), Budget(budget.limits))
+    except yaml.YAMLError:  # characters the YAML reader refuses (JSON allows them)
+        return Lines(first_line)
     try:
         node = loader.get_single_node()
         return Converter(Budget(budget.limits), first_line - 1).convert(node, 0)[1]
@@ -154,3 +165,25 @@ def _json_lines(text: str, first_line: int, budget: Budget) -> Lines:
         return Lines(first_line)
     finally:
         loader.dispose()
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(text: str) -> str:
+    """Text with every lone surrogate (a JSON `\\ud800` escape, a broken browser string) as U+FFFD, which is what
+    Go's encoding/json decodes it to and what a UTF-8 encoder writes; other text is returned as it is."""
+    if _LONE_SURROGATE.search(text) is None:
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def well_formed_value(value: Any) -> Any:
+    """A decoded JSON value with well_formed() strings, keys included."""
+    if isinstance(value, str):
+        return well_formed(value)
+    if isinstance(value, dict):
+        return {well_formed(k): well_formed_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [well_formed_value(v) for v in value]
+    return value

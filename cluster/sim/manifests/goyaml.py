@@ -19,6 +19,7 @@ from yaml.scanner import ScannerError
 from cluster.sim.manifests.document import Budget, Lines, ManifestError
 
 _INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -225,7 +226,11 @@ def yaml_stream(text: str, source: str, budget: Budget) -> Iterator[tuple[Any, L
 
 def _compose(chunk: _Chunk, source: str, budget: Budget) -> Any:
     """The document's node tree (only the first document, as goyaml.Unmarshal reads), or None if empty."""
-    loader = Loader(chunk.text, budget)
+    try:
+        loader = Loader(chunk.text, budget)  # the reader refuses control characters at once
+    except yaml.reader.ReaderError:
+        raise ManifestError(f"error parsing {source}: error converting YAML to JSON: yaml: control characters "
+                            "are not allowed", chunk.first_line + 1) from None
     try:
         loader.get_event()  # StreamStart
         if loader.check_event(yaml.StreamEndEvent):
@@ -241,6 +246,10 @@ def _compose(chunk: _Chunk, source: str, budget: Budget) -> Any:
                             "are not allowed", chunk.first_line + 1) from None
     except ConvertError as err:
         raise _conversion_failure(err, chunk, source) from None
+    except ValueError:  # PyYAML's scanner takes any \U escape to chr(), which refuses what Unicode lacks
+        raise ManifestError(f"error parsing {source}: error converting YAML to JSON: yaml: line {loader.line + 1}: "
+                            "found invalid Unicode character escape code", chunk.first_line + loader.line + 1) \
+            from None
     finally:
         loader.dispose()
 
@@ -367,6 +376,8 @@ def _go_parse_int(plain: str) -> int | None:
     if match is None:
         return None
     sign, digits = match.groups()
+    if len(digits.lstrip("0")) > 66:  # more digits than any uint64 has in any base (and Python's str limit)
+        return None
     prefix = digits[:2].lower()
     if prefix in ("0x", "0o", "0b"):
         number = int(digits[2:], {"0x": 16, "0o": 8, "0b": 2}[prefix])
@@ -486,6 +497,10 @@ class Converter:
         # mirrors goyaml.v2 decoder.scalar + resolve(): quoted and block scalars are strings,
         # unknown tags keep the text, !!binary is decoded.
         tag, value = node.tag, node.value
+        if node.style == '"' and _LONE_SURROGATE.search(value):
+            # an escaped surrogate (`"\ud800"`): libyaml's scanner refuses the code point
+            raise ConvertError(f"yaml: line {node.start_mark.line + 1}: found invalid Unicode character escape code",
+                               node.start_mark)
         if tag in (_UNTAGGED, "!"):
             return _resolve_plain(value) if node.style is None else value
         if tag == _BINARY:

@@ -27,7 +27,7 @@ from cluster.sim.manifests.document import (
     human_size,
     too_many_documents,
 )
-from cluster.sim.manifests.gojson import json_stream
+from cluster.sim.manifests.gojson import json_stream, well_formed
 from cluster.sim.manifests.goyaml import go_quote, yaml_stream
 from cluster.sim.manifests.hints import mapping_hint
 
@@ -53,6 +53,7 @@ _VALIDATE_OFF = "if you choose to ignore these errors, turn validation off with 
 
 def load_manifests(text: str, source: str = "STDIN", limits: Limits = DEFAULT_LIMITS) -> list[Document]:
     """Read every object in a manifest text the way `kubectl apply -f` does; raises ManifestError."""
+    text = well_formed(text)
     size = len(text.encode("utf-8"))
     if size > limits.max_bytes:
         raise ManifestError(f"the manifest is {human_size(size)}; Podium accepts at most "

@@ -359,10 +359,23 @@ def validate_pod_template(template: Any, path: str) -> Errs:
 # ---- Pods ----------------------------------------------------------------------------------------------
 
 
+def _validate_containers_only_for_pod(spec: Obj) -> Errs:
+    """mirrors validateContainersOnlyForPod: a pod's (not a template's) images have no surrounding whitespace."""
+    errs: Errs = []
+    for field in ("containers", "initContainers"):
+        for i, container in enumerate(as_list(spec.get(field))):
+            image = as_dict(container).get("image")
+            if isinstance(image, str) and image != image.strip(" \t\n\r\v\f"):
+                errs.append(errors.invalid(f"spec.{field}[{i}].image", image,
+                                           "must not have leading or trailing whitespace"))
+    return errs
+
+
 def validate_pod(pod: Obj) -> Errs:
     """mirrors ValidatePodCreate."""
     errs = validate_object_meta(pod.get("metadata"), True, is_dns1123_subdomain)
     errs += validate_pod_spec(pod.get("spec"), "spec")
+    errs += _validate_containers_only_for_pod(as_dict(pod.get("spec")))
     spec = as_dict(pod.get("spec"))
     if as_list(spec.get("ephemeralContainers")):
         errs.append(errors.forbidden("spec.ephemeralContainers", "cannot be set on create"))
@@ -393,6 +406,7 @@ def validate_pod_update(new: Obj, old: Obj) -> Errs:
     """mirrors ValidatePodUpdate: only images, activeDeadlineSeconds and added tolerations may change."""
     errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
     errs += validate_pod_spec(new.get("spec"), "spec")
+    errs += _validate_containers_only_for_pod(as_dict(new.get("spec")))
     new_spec, old_spec = as_dict(new.get("spec")), as_dict(old.get("spec"))
     for field in ("containers", "initContainers"):
         new_list, old_list = as_list(new_spec.get(field)), as_list(old_spec.get(field))

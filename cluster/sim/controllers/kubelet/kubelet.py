@@ -79,6 +79,11 @@ class Kubelet(Controller):
                 return
             if not obj["spec"].get("nodeName"):
                 return
+            changed = _changed_images(obj, old)
+            if changed and (obj.get("status") or {}).get("hostIP") and not meta.get("deletionTimestamp"):
+                pending = self._pod_state(obj).setdefault("changed", [])
+                pending.extend(n for n in changed if n not in pending)
+                self.enqueue((meta["namespace"], meta["name"]))
             if not (obj.get("status") or {}).get("hostIP") or \
                     (meta.get("deletionTimestamp") and not (old or {}).get("metadata", {}).get("deletionTimestamp")):
                 self.enqueue((meta["namespace"], meta["name"]))
@@ -100,8 +105,18 @@ class Kubelet(Controller):
         self._at(self.cluster.now + self.cluster.delay(seconds + jitter), pod, stage, *args)
 
     def _at(self, when: float, pod: Obj, stage: str, *args: Any) -> None:
+        """A timer for a stage; one about a container names the container's generation (`pulled#1`)."""
         meta = pod["metadata"]
+        if args and isinstance(args[0], Slot):
+            generation = self._generation(pod, self._container(pod, args[0])["name"])
+            if generation:
+                stage = f"{stage}#{generation}"
         self.cluster.clock.at(when, TIMER, meta["namespace"], meta["name"], meta["uid"], stage, *args)
+
+    def _generation(self, pod: Obj, container_name: str) -> int:
+        """How many times a container's definition (its image) changed: stages of an older one are stale."""
+        generation: int = self._pod_state(pod).get(f"generation/{container_name}", 0)
+        return generation
 
     def _backoff(self, stage: str, previous: float | None) -> float:
         """flowcontrol.Backoff.Next: the stage's delay first, then twice the previous one, at most its max."""
@@ -135,6 +150,39 @@ class Kubelet(Controller):
             return
         if not (pod.get("status") or {}).get("hostIP"):
             self._admit(pod)
+            return
+        changed = self._pod_state(pod).pop("changed", None)
+        if changed:
+            self._restart_changed(own_status(pod), changed)
+
+    def _restart_changed(self, pod: Obj, names: list[str]) -> None:
+        """mirrors computePodActions: a container whose image changed is killed and started with the new one."""
+        for position, container in enumerate(pod["spec"].get("containers") or []):
+            slot = Slot("containers", position)
+            statuses, pos = self._statuses(pod, slot)
+            if container["name"] not in names or pos >= len(statuses):
+                continue
+            state = self._pod_state(pod)
+            key = f"generation/{container['name']}"
+            state[key] = state.get(key, 0) + 1
+            previous = statuses[pos]
+            running = previous["state"].get("running")
+            if running is None and "terminated" not in previous["state"]:
+                # no container of it exists now (pulling, back-off, an image it could not pull): start over
+                statuses[pos] = self._waiting_status(container, "ContainerCreating", previous=previous)
+                self._pull_image(pod, slot)
+                continue
+            if running is not None:
+                self._event(pod, "Normal", "Killing",
+                            f"Container {container['name']} definition changed, will be restarted", container["name"])
+                terminated = {"containerID": previous.get("containerID", ""), "exitCode": 0,
+                              "finishedAt": self.cluster.timestamp(), "reason": "Completed",
+                              "startedAt": running.get("startedAt", self.cluster.timestamp())}
+                previous = dict(previous, lastState={"terminated": terminated})
+            statuses[pos] = dict(self._waiting_status(container, "ContainerCreating", previous=previous),
+                                 restartCount=previous.get("restartCount", 0) + 1)
+            self._refresh_ready(pod)
+            self._pull_image(pod, slot)
 
     def _admit(self, pod: Obj) -> None:
         now = self.cluster.timestamp()
@@ -213,6 +261,12 @@ class Kubelet(Controller):
             return
         if args and isinstance(args[0], list | tuple):
             args = (Slot(*args[0]), *args[1:])  # a snapshot keeps a Slot as a JSON list
+        stage, _, generation = stage.partition("#")
+        if args and isinstance(args[0], Slot):
+            if args[0].position >= len(pod["spec"].get(args[0].field) or []):
+                return
+            if int(generation or 0) != self._generation(pod, self._container(pod, args[0])["name"]):
+                return  # scheduled for the container before its image changed
         self.actions[self.stages[stage].action](own_status(pod), *args)
 
     def _missing_volume(self, pod: Obj) -> tuple[str, str, str] | None:
@@ -322,9 +376,9 @@ class Kubelet(Controller):
         self._save(pod)
         if cached:
             seconds = self.stages.delay("cached_pull")
-            self._schedule(pod, "cached_pull", slot, seconds)
+            self._schedule(pod, "cached_pull", slot, seconds, image)
         else:
-            self._schedule(pod, "pulled", slot, behavior.pull_seconds, after=behavior.pull_seconds)
+            self._schedule(pod, "pulled", slot, behavior.pull_seconds, image, after=behavior.pull_seconds)
 
     def _image_cached(self, node_name: str, image: str) -> bool:
         node = self.cluster.store.get("Node", "", node_name)
@@ -357,10 +411,13 @@ class Kubelet(Controller):
         self._save(pod)
         self._schedule(pod, "pull_retry", slot, after=delay)
 
-    def _finish_pull(self, pod: Obj, slot: Slot, seconds: float) -> None:
+    def _finish_pull(self, pod: Obj, slot: Slot, seconds: float, pulled: str | None = None) -> None:
         container = self._container(pod, slot)
-        image = container.get("image", "")
+        image = container.get("image", "") if pulled is None else pulled
         behavior = self.catalog.resolve(image)
+        if isinstance(behavior, PullFailure) or image != container.get("image", ""):
+            self._pull_image(pod, slot)  # the spec changed while pulling: the new image's turn
+            return
         took = self.cluster.delay(seconds)
         self._event(pod, "Normal", "Pulled",
                     f'Successfully pulled image "{image}" in {_go_duration(took)} ({_go_duration(took)} including '
@@ -400,6 +457,9 @@ class Kubelet(Controller):
         container = self._container(pod, slot)
         name = container["name"]
         behavior = self.catalog.resolve(container.get("image", ""))
+        if isinstance(behavior, PullFailure):
+            self._pull_image(pod, slot)
+            return
         run = self.catalog.run(behavior, container)
         statuses, pos = self._statuses(pod, slot)
         previous = statuses[pos]
@@ -506,6 +566,8 @@ class Kubelet(Controller):
         """'' on success, else the probe's failure output as the kubelet reports it."""
         ip = pod["status"].get("podIP", "")
         behavior = self.catalog.resolve(container.get("image", ""))
+        if isinstance(behavior, PullFailure):
+            behavior = None
         http = probe.get("httpGet")
         tcp = probe.get("tcpSocket")
         handler = http or tcp
@@ -513,8 +575,8 @@ class Kubelet(Controller):
             port = self._resolve_port(handler["port"], container)
             path = (http or {}).get("path", "/")
             scheme = (http or {}).get("scheme", "HTTP").lower()
-            answer = self.catalog.respond(behavior, container, port, path, pod, pod["status"].get("hostIP", ""),
-                                          now=self.cluster.now)
+            answer = None if behavior is None else self.catalog.respond(
+                behavior, container, port, path, pod, pod["status"].get("hostIP", ""), now=self.cluster.now)
             if answer is None:
                 if http:
                     return (f'Get "{scheme}://{ip}:{port}{path}": dial tcp {ip}:{port}: connect: connection refused')
@@ -683,6 +745,9 @@ class Kubelet(Controller):
 
     def _restart_container(self, pod: Obj, slot: Slot) -> None:
         container = self._container(pod, slot)
+        if isinstance(self.catalog.resolve(container.get("image", "")), PullFailure):
+            self._pull_image(pod, slot)
+            return
         self._event(pod, "Normal", "Pulled", f'Container image "{container.get("image", "")}" already present on '
                     "machine", container["name"])
         self._create_container(pod, slot)
@@ -716,6 +781,16 @@ def upgrade_v1_timer(args: list[Any]) -> list[Any]:
         number = rest[0]
         rest[0] = list(Slot("initContainers", number - 10_000) if number >= 10_000 else Slot("containers", number))
     return [ns, name, uid, stage, *rest]
+
+
+def _changed_images(pod: Obj, old: Obj | None) -> list[str]:
+    """The app containers whose image a pod update changed (the only container field a pod update may change)."""
+    if old is None:
+        return []
+    before = {c.get("name"): c.get("image") for c in (old.get("spec") or {}).get("containers") or []
+              if isinstance(c, dict)}
+    return [c["name"] for c in pod["spec"].get("containers") or []
+            if c.get("name") in before and before[c.get("name")] != c.get("image")]
 
 
 def own_status(pod: Obj) -> Obj:
