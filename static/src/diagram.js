@@ -68,8 +68,8 @@ export function createDiagram(host, store, { onSelectPod, onSelectService, onSca
   svg.call(zoomer).on("dblclick.zoom", null);
 
   function box() {
-    // the inside of the box, without a scrollbar a neighbour's content may have put there
-    return { width: Math.max(1, host.clientWidth), height: Math.max(1, host.clientHeight) };
+    const r = host.getBoundingClientRect();
+    return { width: Math.max(1, r.width), height: Math.max(1, r.height) };
   }
 
   /** The transform that shows the whole layout centred in the box. */
