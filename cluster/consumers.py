@@ -22,7 +22,7 @@ from cluster.sim.apimachinery import errors
 from cluster.sim.cluster import Cluster
 from cluster.sim.kubectl.completion import complete
 from cluster.sim.manifests.gojson import well_formed_value
-from cluster.sim.teaching import traffic
+from cluster.sim.teaching import scenario, traffic
 from cluster.sim.teaching.why import why
 
 log = logging.getLogger(__name__)
@@ -297,7 +297,7 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def on_apply(self, frame: dict[str, Any]) -> None:
         text = text_field(frame, "yaml", limit=MAX_FRAME_BYTES, allow_empty=True)
-        result = await self.act(lambda c: kubectl.run(c, ["apply", "-f", "-"], stdin=text))
+        result = await self.act(lambda c: scenario.apply_manifests(c, text))  # as a lesson's moves apply
         await self.send_json({"type": "apply_result", "id": frame.get("id"), "ok": result.exit_code == 0,
                               "output": result.stdout, "error": result.stderr, "errors": list(result.errors),
                               "hint": result.hint})

@@ -181,7 +181,7 @@ def service_urls() -> list[str]:
 def questions() -> list[Frame]:
     """What a visitor may ask at a moment the tape is over: read-only commands, answered where they stand."""
     from cluster import runtime
-    from tests.seed import SEED_DEPLOYMENT, SEED_DEPLOYMENT_V1BETA1, SEED_SERVICE
+    from cluster.sim.teaching.seed import SEED_DEPLOYMENT, SEED_DEPLOYMENT_V1BETA1, SEED_SERVICE
 
     def look(cluster: Any) -> tuple[list[str], list[str]]:
         return ([s["metadata"]["name"] for s in cluster.store.list("Service", "default")],
@@ -220,7 +220,7 @@ async def tape(learner: Learner) -> tuple[list[Frame], float]:
     and the cluster time it ends at."""
     from channels.db import database_sync_to_async
 
-    from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
+    from cluster.sim.teaching.seed import SEED_DEPLOYMENT, SEED_SERVICE
 
     steps: list[Frame] = []
 
@@ -332,7 +332,7 @@ def main(argv: list[str]) -> int:
 
     check = "--check" in argv
     if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))  # tests.seed holds the seed manifests
+        sys.path.insert(0, str(ROOT))  # the project root: cluster, tutorial
     with tempfile.TemporaryDirectory() as directory:
         setup_django(directory)
         text = dumps(asyncio.run(record()))

@@ -17,12 +17,12 @@ from cluster.sim.apimachinery.labels import map_matches
 from cluster.sim.apiserver.pods import is_ready
 from cluster.sim.cluster import Cluster
 from cluster.sim.controllers.deploymentutil import rollout_status
+from cluster.sim.teaching.scenario import client_source, fill_url, placeholder_problems, running_pods
 from cluster.sim.teaching.traffic import TrafficError, client_for
 
 DEFAULT_TRAFFIC_COUNT = 20
 TRAFFIC_RESULTS = ("answered", "refused", "timeout")
 _SEGMENT = re.compile(r"\.?([A-Za-z0-9_$-]+)|\[(\d+)\]|\['([^']+)'\]")
-_PLACEHOLDER = re.compile(r"\{(service|nodeport|pod|node)(?::([^}]*))?\}")
 
 
 @dataclass(frozen=True)
@@ -120,21 +120,7 @@ def validate_params(kind: str, params: Any) -> list[str]:
             problems.append('labels is required when expect is "answered"')
         if params.get("from") == "pod" and "from_labels" not in params:
             problems.append('from "pod" needs from_labels to choose the client pod')
-        problems += [f"url {p}" for p in _placeholder_problems(params["url"])]
-    return problems
-
-
-def _placeholder_problems(url: str) -> list[str]:
-    problems = []
-    for match in _PLACEHOLDER.finditer(url):
-        what, arg = match.group(1), match.group(2)
-        if what in ("service", "nodeport") and not arg:
-            problems.append(f"{{{what}:NAME}} needs a Service name")
-        if what == "pod" and not (arg and _parse_labels(arg)):
-            problems.append("{pod:key=value} needs a label selector")
-    leftover = _PLACEHOLDER.sub("", url)
-    if "{" in leftover or "}" in leftover:
-        problems.append("has an unknown placeholder; use {service:NAME}, {nodeport:NAME}, {node} or {pod:k=v}")
+        problems += [f"url {p}" for p in placeholder_problems(params["url"])]
     return problems
 
 
@@ -167,11 +153,6 @@ def read_path(obj: Any, path: str) -> tuple[bool, Any]:
     return True, value
 
 
-def _parse_labels(text: str) -> dict[str, str]:
-    pairs = [part.split("=", 1) for part in text.split(",") if part]
-    return {k.strip(): v.strip() for k, v in pairs} if all(len(p) == 2 for p in pairs) else {}
-
-
 def _labels_text(labels: dict[str, str]) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
 
@@ -185,11 +166,6 @@ def _ns(params: dict[str, Any]) -> str:
 
 def _is_terminating(pod: dict[str, Any]) -> bool:
     return bool(pod["metadata"].get("deletionTimestamp"))
-
-
-def _running_pods(cluster: Cluster, namespace: str, selector: dict[str, str]) -> list[dict[str, Any]]:
-    return [p for p in cluster.store.list("Pod", namespace, selector)
-            if not _is_terminating(p) and (p.get("status") or {}).get("phase") == "Running"]
 
 
 def _ready_addresses(cluster: Cluster, namespace: str, service: str) -> list[str]:
@@ -275,7 +251,7 @@ def no_endpoints(cluster: Cluster, params: dict[str, Any]) -> Finding:
 def pods_ready(cluster: Cluster, params: dict[str, Any]) -> Finding:
     selector, want, ns = params["selector"], params["count"], _ns(params)
     wanted_ready = params.get("ready", True)
-    pods = _running_pods(cluster, ns, selector)
+    pods = running_pods(cluster, ns, selector)
     have = sum(1 for p in pods if is_ready(p) == wanted_ready)
     ok = have >= want if params.get("at_least") else have == want
     state = "ready" if wanted_ready else "running but not ready"
@@ -376,7 +352,7 @@ def traffic_answered_by(cluster: Cluster, params: dict[str, Any]) -> Finding:
     url, problem = fill_url(cluster, params["url"], ns)
     if problem:
         return Finding(False, problem)
-    source, problem = _source(cluster, params, ns)
+    source, problem = client_source(cluster, params["from"], params.get("from_labels") or {}, ns)
     if problem:
         return Finding(False, problem)
     try:
@@ -456,58 +432,6 @@ def _judge_traffic(cluster: Cluster, events: list[dict[str, Any]], params: dict[
 
 def _pod_named(cluster: Cluster, name: str) -> dict[str, Any] | None:
     return next((p for p in cluster.store.list("Pod") if p["metadata"]["name"] == name), None) if name else None
-
-
-def _source(cluster: Cluster, params: dict[str, Any], ns: str) -> tuple[str, str]:
-    source = params["from"]
-    if source == "node":
-        nodes = [n for n in cluster.store.list("Node")
-                 if "node-role.kubernetes.io/control-plane" not in (n["metadata"].get("labels") or {})]
-        nodes = nodes or cluster.store.list("Node")
-        return (f"node/{nodes[0]['metadata']['name']}", "") if nodes else ("", "The cluster has no nodes.")
-    if source == "pod":
-        labels = params.get("from_labels") or {}
-        pods = [p for p in _running_pods(cluster, ns, labels) if (p.get("status") or {}).get("podIP")]
-        if not pods:
-            return "", f"No running pod labelled {_labels_text(labels)} to send requests from."
-        return f"pod/{pods[0]['metadata']['name']}", ""
-    return source, ""
-
-
-def fill_url(cluster: Cluster, url: str, ns: str = "default") -> tuple[str, str]:
-    """The URL with its placeholders filled from the cluster, or a reason it cannot be yet."""
-    problems: list[str] = []
-
-    def fill(match: re.Match[str]) -> str:
-        what, arg = match.group(1), match.group(2) or ""
-        if what in ("service", "nodeport"):
-            svc = cluster.store.get("Service", ns, arg)
-            if svc is None:
-                problems.append(f'There is no Service "{arg}" yet.')
-                return ""
-            if what == "service":
-                return str(svc["spec"].get("clusterIP", ""))
-            ports = [p.get("nodePort") for p in svc["spec"].get("ports") or [] if p.get("nodePort")]
-            if not ports:
-                problems.append(f'Service "{arg}" has no node port: its type is {svc["spec"].get("type")}.')
-                return ""
-            return str(ports[0])
-        if what == "node":
-            source, problem = _source(cluster, {"from": "node"}, ns)
-            node = cluster.store.get("Node", "", source.removeprefix("node/"))
-            if node is None:
-                problems.append(problem or "The cluster has no nodes.")
-                return ""
-            return next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
-        labels = _parse_labels(arg)
-        pods = [p for p in _running_pods(cluster, ns, labels) if (p.get("status") or {}).get("podIP")]
-        if not pods:
-            problems.append(f"No running pod labelled {arg} yet.")
-            return ""
-        return str(pods[0]["status"]["podIP"])
-
-    filled = _PLACEHOLDER.sub(fill, url)
-    return filled, problems[0] if problems else ""
 
 
 # ---- evaluation ---------------------------------------------------------------------------------------------

@@ -6,12 +6,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cluster.sim import kubectl
 from cluster.sim.cluster import Cluster
-from cluster.sim.manifests.loader import load_manifests, resolve_kind
 from cluster.sim.settings import Settings
-from cluster.sim.teaching.traffic import send
-from tutorial.checks import fill_url, validate_params
+from cluster.sim.teaching import scenario
+from tutorial.checks import validate_params
 from tutorial.models import (
     Lesson,
     validate_actions,
@@ -25,7 +23,6 @@ LESSON_KEYS = {"slug", "title", "summary", "order", "published", "settings", "se
 STEP_KEYS = {"title", "body", "starter", "actions", "hints", "solution", "checks"}
 CHECK_KEYS = {"id", "title", "kind", "params", "hint"}
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-SETTLE_SECONDS = 90  # after each reference-solution move, time enough for pulls, probes and rollouts
 
 
 class PackError(Exception):
@@ -80,7 +77,7 @@ def lesson_problems(data: Any) -> list[str]:
     return problems
 
 
-# ---- lesson content in a cluster ---------------------------------------------------------------------------
+# ---- lesson content in a cluster (played by the engine: cluster.sim.teaching.scenario) -------------------------
 
 
 def cluster_settings(lesson: Lesson | dict[str, Any]) -> Settings:
@@ -94,50 +91,4 @@ def build_cluster(lesson: Lesson | dict[str, Any], now: float) -> Cluster:
         setup, commands, age = lesson.setup, lesson.setup_commands, lesson.setup_age
     else:
         setup, commands, age = lesson.get("setup", ""), lesson.get("setup_commands"), lesson.get("setup_age", 120)
-    cluster = Cluster.create(cluster_settings(lesson), now=now - age)
-    if setup.strip():
-        apply_text(cluster, setup)
-    for line in commands or []:
-        run_line(cluster, line)
-    cluster.advance(now)
-    return cluster
-
-
-def apply_text(cluster: Cluster, text: str) -> list[str]:
-    """`kubectl apply -f -` of a manifest text; raises on the first object the cluster refuses."""
-    out = []
-    for doc in load_manifests(text):
-        kind = resolve_kind(doc)
-        action, obj = cluster.api.apply(doc.obj)
-        out.append(f"{kind.type_name}/{obj['metadata']['name']} {action}")
-    return out
-
-
-def run_line(cluster: Cluster, line: str) -> str:
-    """A kubectl line through the built-in kubectl; raises when kubectl reports an error."""
-    result = kubectl.run_line(cluster, line)
-    if result.exit_code != 0:
-        raise PackError(f"kubectl {line}: {result.stderr.strip()}")
-    return str(result.stdout)
-
-
-def send_traffic(cluster: Cluster, move: dict[str, Any]) -> None:
-    """A reference solution's request, sent as the Traffic panel sends it (URL placeholders as in checks)."""
-    url, problem = fill_url(cluster, move["url"])
-    if problem:
-        raise ValueError(f"traffic move: {problem}")
-    send(cluster, move["from"], url, int(move.get("count", 1)))
-
-
-def perform(cluster: Cluster, moves: list[dict[str, Any]], settle: float = SETTLE_SECONDS) -> None:
-    """Play a reference solution: apply manifests, run kubectl lines, send traffic, wait; then let it settle."""
-    for move in moves:
-        if "apply" in move:
-            apply_text(cluster, move["apply"])
-        elif "run" in move:
-            run_line(cluster, move["run"])
-        elif "wait" in move:
-            cluster.advance_by(float(move["wait"]))
-        elif "traffic" in move:
-            send_traffic(cluster, move["traffic"])
-    cluster.advance_by(settle)
+    return scenario.build(cluster_settings(lesson), setup, list(commands or []), age, now)

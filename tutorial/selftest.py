@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cluster.sim.manifests.loader import ManifestError, check_type_meta, load_manifests
+from cluster.sim.teaching.scenario import perform
 from tutorial.checks import evaluate
-from tutorial.lessons import build_cluster, lesson_problems, perform
+from tutorial.lessons import build_cluster, lesson_problems
 
 NOW = 1_800_000_000.0  # the self-test's clock: any fixed time does, the engine is deterministic
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.seed import SEED_DEPLOYMENT, SEED_DEPLOYMENT_V1BETA1, SEED_SERVICE
+from cluster.sim.teaching.seed import SEED_DEPLOYMENT, SEED_DEPLOYMENT_V1BETA1, SEED_SERVICE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -25,7 +25,7 @@ from cluster.hooks import SandboxHooks
 from cluster.models import Sandbox
 from cluster.sim.cluster import Cluster
 from cluster.sim.settings import Settings
-from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
+from cluster.sim.teaching.seed import SEED_DEPLOYMENT, SEED_SERVICE
 from tutorial.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)

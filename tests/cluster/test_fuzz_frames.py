@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from cluster import runtime
 from cluster.models import Sandbox
 from cluster.sim.settings import Settings
-from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
+from cluster.sim.teaching.seed import SEED_DEPLOYMENT, SEED_SERVICE
 from tests.sim.fuzzing import fuzz_settings, hostile_text, kubectl_lines, manifest_texts, values
 from tutorial.asgi import application
 

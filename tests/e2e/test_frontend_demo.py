@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.seed import SEED_DEPLOYMENT_V1BETA1
+from cluster.sim.teaching.seed import SEED_DEPLOYMENT_V1BETA1
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

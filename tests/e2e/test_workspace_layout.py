@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from cluster.sim.teaching.seed import SEED_DEPLOYMENT, SEED_SERVICE
 from tests.e2e.test_lesson_flow import open_seed_lesson, paste, wait_for_running
-from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

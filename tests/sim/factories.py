@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
 from cluster.sim.cluster import Cluster
 from cluster.sim.settings import Settings
+from cluster.sim.teaching.seed import SEED_DEPLOYMENT, SEED_SERVICE
 
 NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z
 
@@ -44,8 +47,8 @@ def seed_cluster(seed: int = 7) -> Cluster:
     """The seed tutorial's world: two `run: httpd` pods and three nginx pods beside them, plus httpd-svc."""
     c = cluster(seed, service_cidr="10.68.0.0/16")
     c.api.apply(deployment("nginx", 3, "nginx", {"app": "nginx"}))
-    c.api.apply(deployment("httpd", 2, "httpd"))
-    c.api.apply(service())
+    c.api.apply(yaml.safe_load(SEED_DEPLOYMENT))
+    c.api.apply(yaml.safe_load(SEED_SERVICE))
     c.advance_by(60)
     return c
 

@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
+from cluster.sim.teaching.seed import SEED_DEPLOYMENT, SEED_SERVICE
 
 # CI runs a fixed, small sample (the same every run); PODIUM_FUZZ_EXAMPLES=2000 explores further locally.
 EXAMPLES = int(os.environ.get("PODIUM_FUZZ_EXAMPLES", "0"))

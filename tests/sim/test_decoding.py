@@ -5,7 +5,7 @@ import yaml
 
 from cluster.sim.apimachinery.errors import ApiError
 from cluster.sim.apiserver.decoding import decode, go_type_name, schema
-from tests.seed import SEED_SERVICE
+from cluster.sim.teaching.seed import SEED_SERVICE
 
 
 def decode_error(manifest: str, strict: bool = True) -> str:

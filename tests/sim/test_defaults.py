@@ -5,7 +5,7 @@ import random
 import yaml
 
 from cluster.sim.apiserver.defaults import admit_pod, apply_defaults, image_tag
-from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
+from cluster.sim.teaching.seed import SEED_DEPLOYMENT, SEED_SERVICE
 
 DEPLOYMENT = SEED_DEPLOYMENT
 

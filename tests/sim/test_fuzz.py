@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from cluster.sim.cluster import Cluster
 from cluster.sim.kubectl import cmd
-from tests.seed import SEED_DEPLOYMENT, SEED_SERVICE
+from cluster.sim.teaching.seed import SEED_DEPLOYMENT, SEED_SERVICE
 from tests.sim.factories import cluster
 from tests.sim.fuzzing import fuzz_settings, kubectl_lines, manifest_texts
 

@@ -10,7 +10,7 @@ import yaml
 from cluster.sim import kubectl
 from cluster.sim.apimachinery.timeutil import rfc3339
 from cluster.sim.kubectl.cmd import MemoryFiles, Result
-from tests.seed import SEED_DEPLOYMENT_V1BETA1, SEED_SERVICE
+from cluster.sim.teaching.seed import SEED_DEPLOYMENT_V1BETA1, SEED_SERVICE
 from tests.sim.factories import NOW, cluster, deployment, pod, service
 
 SEED = yaml.safe_dump_all([deployment("httpd", 2, "httpd"), service()], sort_keys=False)

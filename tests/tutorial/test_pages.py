@@ -10,8 +10,8 @@ from django.test import Client
 
 from cluster import runtime
 from cluster.models import Sandbox
+from cluster.sim.teaching.scenario import perform
 from tutorial import services
-from tutorial.lessons import perform
 from tutorial.models import Lesson, Progress, Step
 from tutorial.packs import import_pack as load_pack
 

@@ -9,21 +9,15 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
+import yaml
 from django.core.management.base import BaseCommand, CommandParser
 
 from cluster.sim.cluster import Cluster
 from cluster.sim.settings import Settings
+from cluster.sim.teaching.seed import SEED_DEPLOYMENT, SEED_SERVICE
 
 NOW = 1_800_000_000.0
-SEED_MANIFESTS = [
-    {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "httpd"},
-     "spec": {"replicas": 2, "selector": {"matchLabels": {"run": "httpd"}},
-              "template": {"metadata": {"labels": {"run": "httpd"}},
-                           "spec": {"containers": [{"name": "httpd", "image": "httpd",
-                                                    "ports": [{"containerPort": 80}]}]}}}},
-    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "httpd-svc"},
-     "spec": {"selector": {"run": "httpd"}, "ports": [{"protocol": "TCP", "port": 8080, "targetPort": 80}]}},
-]
+SEED_MANIFESTS = [yaml.safe_load(SEED_DEPLOYMENT), yaml.safe_load(SEED_SERVICE)]
 
 
 def cpu(fn: Callable[[], Any]) -> tuple[float, Any]:

@@ -11,27 +11,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-MANIFEST = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {name}
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      run: {name}
-  template:
-    metadata:
-      labels:
-        run: {name}
-    spec:
-      containers:
-      - name: httpd
-        image: httpd
-        ports:
-        - containerPort: 80
-"""
+from cluster.sim.teaching.seed import httpd_deployment
 
 
 class Command(BaseCommand):
@@ -82,7 +62,7 @@ async def measure(name: str, session_key: str, runs: int) -> tuple[list[float], 
     replies: list[float] = []
     for i in range(runs):
         started = time.perf_counter()
-        await comm.send_json_to({"type": "apply", "id": i, "yaml": MANIFEST.format(name=f"bench-{i}")})
+        await comm.send_json_to({"type": "apply", "id": i, "yaml": httpd_deployment(name=f"bench-{i}")})
         seen_change = False
         while True:
             frame = await comm.receive_json_from(timeout=10)

@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cluster.management.commands.bench_live import MANIFEST
+from cluster.sim.teaching.seed import httpd_deployment
 
 BUDGET_KB = 350
 SEED_LESSON = "/lessons/how-services-reach-pods/"
@@ -142,7 +142,7 @@ def apply_to_first_pod(lesson_url: str, chromium: str, runs: int) -> list[float]
             page.wait_for_selector("#diagram g.pod")
             for i in range(runs + 1):
                 name = f"bench-{i}"
-                elapsed = page.evaluate(APPLY_TO_POD_JS, [name, MANIFEST.format(name=name)])
+                elapsed = page.evaluate(APPLY_TO_POD_JS, [name, httpd_deployment(name=name)])
                 if i:  # the first apply warms the caches on both sides
                     times.append(float(elapsed))
                 page.wait_for_selector("#apply-button:not([disabled])")

@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cluster.sim.teaching.seed import SEED_SERVICE, httpd_deployment
+
 MAX_LEARNERS = 1000
 MAX_DURATION = 3600
 PAUSE = (3.0, 6.0)  # seconds between one learner's commands
@@ -35,38 +37,6 @@ OPEN_CONCURRENCY = 8  # lesson pages fetched at once while the class arrives
 SETTLE_SECONDS = 30.0  # after the window, for the last frames to arrive
 SEED_LESSON = "how-services-reach-pods"
 
-MANIFEST = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: httpd
-spec:
-  replicas: {replicas}
-  selector:
-    matchLabels:
-      run: httpd
-  template:
-    metadata:
-      labels:
-        run: httpd
-    spec:
-      containers:
-      - name: httpd
-        image: httpd
-        ports:
-        - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: httpd-svc
-spec:
-  selector:
-    run: httpd
-  ports:
-  - port: 8080
-    targetPort: 80
-"""
 
 
 # ---- the servers ---------------------------------------------------------------------------------------
@@ -318,7 +288,7 @@ class Learner:
             await self.command("kubectl", {"type": "kubectl", "line": "get pods -o wide"}, lambda f: False)
         else:
             self.replicas = 5 - self.replicas  # 2, 3, 2, …: every apply changes something
-            await self.command("apply", {"type": "apply", "yaml": MANIFEST.format(replicas=self.replicas)},
+            await self.command("apply", {"type": "apply", "yaml": httpd_deployment(replicas=self.replicas) + "---\n" + SEED_SERVICE},
                                lambda f: f.get("type") == "change"
                                and f["change"]["object"]["metadata"]["name"].startswith("httpd"))
 
