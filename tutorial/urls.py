@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cluster.kubeapi import urls as kubeapi_urls
 from tutorial import views
 from tutorial.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 
@@ -19,4 +20,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("k8s/", include("cluster.kubeapi.urls")),
+    path("", include(kubeapi_urls.root_patterns)),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from cluster import limits, runtime
 from cluster.kubeapi import discovery, openapi, protobuf, tables
+from cluster.kubeapi import health as healthchecks
 from cluster.kubeapi.request import (
     Target,
     authenticate,
@@ -240,6 +241,38 @@ def checked_body(request: HttpRequest, target: Target) -> Obj:
 @api_view
 def version(request: HttpRequest, sandbox: str) -> HttpResponse:
     return json_response(discovery.VERSION_INFO)
+
+
+@api_view
+def health(request: HttpRequest, sandbox: str, endpoint: str, check: str = "") -> HttpResponse:
+    return _health(request, endpoint, check)
+
+
+@csrf_exempt
+def public_health(request: HttpRequest, endpoint: str, check: str = "") -> HttpResponse:
+    """/readyz at the server's root, where `kubectl get --raw /readyz` asks (AbsPath drops the sandbox's prefix):
+    public, as the apiserver's system:public-info-viewer role makes it, and counted per address."""
+    refused = limits.hit("address-commands", request.META.get("REMOTE_ADDR", ""))
+    if refused is not None:
+        response = status_response(errors.ApiError(429, "TooManyRequests", refused.message))
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    try:
+        return _health(request, endpoint, check)
+    except errors.ApiError as err:
+        return status_response(err)
+
+
+def _health(request: HttpRequest, endpoint: str, check: str) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        raise method_not_allowed(request.method or "")
+    try:
+        text = healthchecks.answer(endpoint, check, "verbose" in request.GET, request.GET.getlist("exclude"))
+    except healthchecks.UnknownCheck:
+        raise path_not_found() from None
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @api_view

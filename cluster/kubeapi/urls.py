@@ -11,6 +11,9 @@ from cluster.kubeapi import handlers, views
 
 api_patterns = [
     path("version", handlers.version),
+    *[path(f"{endpoint}", handlers.health, {"endpoint": endpoint}) for endpoint in ("healthz", "livez", "readyz")],
+    *[path(f"{endpoint}/<path:check>", handlers.health, {"endpoint": endpoint})
+      for endpoint in ("healthz", "livez", "readyz")],
     path("api", handlers.core_group),
     path("apis", handlers.named_groups),
     path("api/<str:version>", handlers.resource_list),
@@ -22,6 +25,14 @@ api_patterns = [
     path("api/<str:version>/<path:rest>", handlers.resources),
     path("apis/<str:group>/<str:version>/<path:rest>", handlers.resources),
     path("<path:rest>", handlers.unknown_path),
+]
+
+HEALTH = ("healthz", "livez", "readyz")
+
+# the health endpoints at the server's root, where `kubectl get --raw /readyz` asks
+root_patterns = [
+    *[path(f"{endpoint}", handlers.public_health, {"endpoint": endpoint}) for endpoint in HEALTH],
+    *[path(f"{endpoint}/<path:check>", handlers.public_health, {"endpoint": endpoint}) for endpoint in HEALTH],
 ]
 
 urlpatterns = [

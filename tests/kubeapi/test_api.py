@@ -57,11 +57,40 @@ def test_it_takes_the_token_in_the_path_for_plain_http(sandbox):
 
 
 def test_it_answers_unknown_paths_with_a_not_found_status(sandbox):
-    for path in ("/k8s/api-test/healthz", "/k8s/api-test/api/v1/widgets", "/k8s/api-test/apis/batch/v1/jobs",
+    for path in ("/k8s/api-test/readyz/no-such-check", "/k8s/api-test/api/v1/widgets", "/k8s/api-test/apis/batch/v1/jobs",
                  "/k8s/api-test/api/v1/pods/some-pod"):
         response = api(sandbox).get(path)
         assert response.status_code == 404, path
         assert response.json()["message"] == "the server could not find the requested resource"
+
+
+def test_it_answers_health_checks_as_the_apiserver_prints_them(sandbox):
+    for endpoint in ("healthz", "livez", "readyz"):
+        plain = api(sandbox).get(f"/k8s/api-test/{endpoint}")
+        assert plain.status_code == 200
+        assert plain["Content-Type"] == "text/plain; charset=utf-8"
+        assert plain.content == b"ok"
+
+    verbose = api(sandbox).get("/k8s/api-test/readyz?verbose&exclude=etcd&exclude=nope").content.decode()
+    lines = verbose.splitlines()
+    assert lines[0] == "[+]ping ok"
+    assert "[+]etcd excluded: ok" in lines
+    assert "[+]poststarthook/rbac/bootstrap-roles ok" in lines
+    assert lines[-3:] == ["[+]shutdown ok", 'warn: some health checks cannot be excluded: no matches for "nope"',
+                          "readyz check passed"]
+    assert api(sandbox).get("/k8s/api-test/readyz/poststarthook/rbac/bootstrap-roles").content == b"ok"
+    assert "[+]shutdown ok" not in api(sandbox).get("/k8s/api-test/livez?verbose").content.decode()
+
+
+def test_health_checks_need_the_sandbox_token_under_its_path_and_none_at_the_root(sandbox):
+    response = Client().get("/k8s/api-test/readyz")
+    public = Client().get("/readyz?verbose")
+
+    assert response.status_code == 401
+    assert response.json()["reason"] == "Unauthorized"
+    assert public.status_code == 200
+    assert public.content.decode().endswith("\nreadyz check passed\n")
+    assert Client().get("/livez/nope").json()["reason"] == "NotFound"
 
 
 def test_it_serves_aggregated_discovery_when_kubectl_asks_for_it(sandbox):
