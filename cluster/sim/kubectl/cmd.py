@@ -59,6 +59,7 @@ class Result:
     changed: bool  # the command may have changed cluster state (the caller then saves)
     errors: list[dict[str, Any]] = field(default_factory=list)  # apply from the editor: [{"line", "message"}]
     hint: str = ""  # Podium's extra help (e.g. the apps/v1 form for an apps/v1beta1 manifest)
+    watch: Any = None  # `get -w`: the kubectl.watch.Watcher that prints each later change
 
     def __post_init__(self) -> None:
         self.stdout = printable(self.stdout)
@@ -302,7 +303,8 @@ def run(cluster: Cluster, argv: list[str], *, stdin: str = "", files: FileSource
     """Run one kubectl command (argv without the leading `kubectl`) against the cluster."""
     session = Session(cluster, stdin=stdin, files=files)
     code = _dispatch(session, list(argv))
-    return Result("".join(session.out), "".join(session.err), code, session.changed, session.errors, session.hint)
+    return Result("".join(session.out), "".join(session.err), code, session.changed, session.errors, session.hint,
+                  session.watch if code == 0 else None)
 
 
 def run_line(cluster: Cluster, line: str, *, stdin: str = "", files: FileSource | None = None) -> Result:
