@@ -34,8 +34,8 @@ def test_get_w_lists_the_pods_then_prints_a_row_per_change_without_a_second_head
     assert len(listing.stdout.splitlines()) == 3
     new = [line.split() for line in (created + started).splitlines()]
     assert all(row[0] not in listing.stdout for row in new), "only the new pod changed"
-    assert [row[2] for row in new][0] == "Pending"
-    assert [row[1:3] for row in new][-1] == ["1/1", "Running"]
+    assert new[0][2] == "Pending"
+    assert new[-1][1:3] == ["1/1", "Running"]
     assert "NAME" not in created + started
 
 
