@@ -76,7 +76,7 @@ def cmd_get(s: Session, p: Parsed) -> int:
     if all_namespaces and any(t.names for t in targets.items):
         raise KubectlError("error: a resource cannot be retrieved by name across all namespaces")
     if p["watch"] or p["watch-only"]:
-        return watch.start(s, p, targets)
+        return watch.start(s, p, targets, sort_objects)
     found: list[Found] = []
     errs: list[ErrorItem] = []
     for target in targets.items:

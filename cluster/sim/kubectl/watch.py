@@ -8,6 +8,7 @@ arrives as DELETED, one that starts matching as ADDED.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,7 +134,7 @@ class Watcher:
         return self.change(str(change.get("type", "")), obj, float(frame.get("time", 0.0)), int(frame.get("seq", 0)))
 
 
-def start(s: Session, p: Parsed, targets: Targets) -> int:
+def start(s: Session, p: Parsed, targets: Targets, sort: Callable[[list[Obj], str], list[Obj]]) -> int:
     """kubectl get's watch: print the current objects (unless --watch-only), then leave the watch running."""
     if len(p.args) == 1 and "," in p.args[0].strip(",") and "/" not in p.args[0]:
         raise KubectlError(SINGLE_TYPE)
@@ -148,9 +149,7 @@ def start(s: Session, p: Parsed, targets: Targets) -> int:
     if errs:
         raise KubectlError(errors_text(errs))
     if p["sort-by"]:
-        from cluster.sim.kubectl.get import sort_objects
-
-        objs = sort_objects(objs, p["sort-by"])
+        objs = sort(objs, p["sort-by"])
     selector, terms = _selectors(kind, p["selector"], p["field-selector"])
     output: str = p["output"]
     watcher = Watcher(
