@@ -20,6 +20,7 @@ from cluster import feed, limits, runtime, ticker, workers
 from cluster.sim import kubectl
 from cluster.sim.apimachinery import errors
 from cluster.sim.cluster import Cluster
+from cluster.sim.kubectl.cmd import printable
 from cluster.sim.kubectl.completion import complete
 from cluster.sim.manifests.gojson import well_formed_value
 from cluster.sim.teaching import scenario, traffic
@@ -95,6 +96,7 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.seq = -1
         self.version = 0
         self.last_checks: list[dict[str, Any]] | None = None
+        self.watching: tuple[Any, Any] | None = None  # (frame id, kubectl.watch.Watcher) of a running `get -w`
         self.traffic_limit = RateLimit(*TRAFFIC_LIMIT)
         self.command_limit = RateLimit(*COMMAND_LIMIT)
         session = self.scope.get("session")
@@ -140,6 +142,7 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def open_with(self, opening: feed.Opening) -> None:
         if opening.snapshot is not None:
+            await self.stop_watch(0)  # the changes in between are not known one by one: the watch ends
             self.seq, self.version = opening.seq, opening.version
             self.last_checks = opening.checks
             await self.send(text_data=opening.snapshot)
@@ -168,6 +171,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 return False
             await self.send(text_data=text)
             self.seq = seq
+            if self.watching is not None:
+                await self.watch_output(self.watching[1].change_frame(json.loads(text)))
         return True
 
     async def catch_up(self, until: int, frames: list[Any] | None = None) -> None:
@@ -305,8 +310,30 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def on_kubectl(self, frame: dict[str, Any]) -> None:
         line = text_field(frame, "line")
         result = await self.act(lambda c: kubectl.run_line(c, line))  # a read-only line writes nothing
+        if result.watch is not None:  # `get -w`: the listing now, a row per change until `cancel`
+            await self.stop_watch(0)
+            self.watching = (frame.get("id"), result.watch)
+            await self.watch_output(result.stdout, result.stderr)
+            return
         await self.send_json({"type": "kubectl_result", "id": frame.get("id"), "stdout": result.stdout,
                               "stderr": result.stderr, "exit_code": result.exit_code})
+
+    async def watch_output(self, stdout: str, stderr: str = "") -> None:
+        if self.watching is not None and (stdout or stderr):
+            await self.send_json({"type": "kubectl_output", "id": self.watching[0],
+                                  "stdout": printable(stdout), "stderr": printable(stderr)})
+
+    async def stop_watch(self, exit_code: int) -> None:
+        """End the running watch: its command's `kubectl_result` (130: stopped by Ctrl+C, as a shell says)."""
+        if self.watching is None:
+            return
+        frame_id, self.watching = self.watching[0], None
+        await self.send_json({"type": "kubectl_result", "id": frame_id, "stdout": "", "stderr": "",
+                              "exit_code": exit_code})
+
+    async def on_cancel(self, frame: dict[str, Any]) -> None:
+        if self.watching is not None and self.watching[0] == frame.get("id"):
+            await self.stop_watch(130)
 
     async def on_delete_pod(self, frame: dict[str, Any]) -> None:
         namespace = text_field(frame, "namespace", limit=253, default="default")
@@ -364,7 +391,7 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await self.send_json({"type": "completions", "id": frame.get("id"), "items": items})
 
 
-COMMANDS = ("apply", "kubectl", "delete_pod", "scale", "traffic", "speed", "reset", "why", "complete", "ping")
+COMMANDS = ("apply", "kubectl", "cancel", "delete_pod", "scale", "traffic", "speed", "reset", "why", "complete", "ping")
 
 
 class EchoConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]

@@ -130,8 +130,13 @@ function mount(root) {
   }
 
   // The terminal.
+  let running = null; // the terminal's command in flight, for Ctrl+C to cancel (kubectl get -w)
   const terminal = createTerminal($("#terminal"), {
-    run: (line) => connection.request({ type: "kubectl", line }),
+    run: (line, onOutput) => (running = connection.request({ type: "kubectl", line }, 0, onOutput)),
+    cancel: () => {
+      if (running) connection.send({ type: "cancel", id: running.id });
+      running = null;
+    },
     complete: async (line) => {
       const reply = await connection.request({ type: "complete", line });
       return reply.items || [];

@@ -34,6 +34,7 @@ export class Connection {
     this.lastSeq = null;
     this.nextId = 1;
     this.pending = new Map();
+    this.streams = new Map(); // id → the handler of a running command's `kubectl_output` frames (get -w)
     this.attempt = 0;
     this.socket = null;
     this.timer = null;
@@ -92,9 +93,15 @@ export class Connection {
       }
       this.lastSeq = frame.seq;
     }
+    if (frame.type === "kubectl_output") {
+      const onOutput = this.streams.get(frame.id);
+      if (onOutput) onOutput(frame);
+      return;
+    }
     if (frame.id !== undefined && this.pending.has(frame.id)) {
       const resolve = this.pending.get(frame.id);
       this.pending.delete(frame.id);
+      this.streams.delete(frame.id);
       resolve(frame);
       // A reply is for its caller only; a broadcast that happens to carry an id is shown as well.
       if (REPLY_TYPES.has(frame.type)) return;
@@ -113,16 +120,18 @@ export class Connection {
   /**
    * Sends a frame with a fresh `id` and resolves with the reply (an `error` frame when it failed). Frames
    * the server may answer only through broadcasts (`scale`, `reset`…) pass `timeoutMs`: after it the
-   * promise resolves with `{type: "timeout"}`.
+   * promise resolves with `{type: "timeout"}`. A command that keeps printing (`kubectl get -w`) hands each
+   * `kubectl_output` frame to `onOutput` until its reply; the promise's `id` is what `cancel` names.
    */
-  request(frame, timeoutMs = 0) {
+  request(frame, timeoutMs = 0, onOutput = null) {
     const id = this.nextId++;
-    return new Promise((resolve) => {
+    const promise = new Promise((resolve) => {
       if (!this.send({ ...frame, id })) {
         resolve({ type: "error", id, message: "not connected to the sandbox; reconnecting…" });
         return;
       }
       this.pending.set(id, resolve);
+      if (onOutput) this.streams.set(id, onOutput);
       if (timeoutMs) {
         setTimeout(() => {
           if (this.pending.get(id) !== resolve) return;
@@ -131,6 +140,8 @@ export class Connection {
         }, timeoutMs);
       }
     });
+    promise.id = id;
+    return promise;
   }
 
   /** Drops the socket on purpose and reconnects for a fresh snapshot. */
@@ -166,5 +177,6 @@ export class Connection {
   failPending(message) {
     for (const [id, resolve] of this.pending) resolve({ type: "error", id, message });
     this.pending.clear();
+    this.streams.clear();
   }
 }

@@ -85,9 +85,10 @@ const PASTE_START = "\x1b[200~";
 const PASTE_END = "\x1b[201~";
 const MAX_HISTORY = 200;
 
-/** Mounts the terminal in `host`. `run(line)` resolves with a `kubectl_result` (or `error`) frame;
+/** Mounts the terminal in `host`. `run(line, onOutput)` resolves with a `kubectl_result` (or `error`) frame,
+ * handing what a still-running command prints (`kubectl get -w`) to `onOutput`; `cancel()` stops it (Ctrl+C);
  * `complete(line)` resolves with a list of strings; `storage` keeps the history across reloads. */
-export function createTerminal(host, { run, complete, onEscape, storage = null }) {
+export function createTerminal(host, { run, cancel = () => {}, complete, onEscape, storage = null }) {
   const term = new Terminal({
     convertEol: true,
     cursorBlink: true,
@@ -215,7 +216,11 @@ export function createTerminal(host, { run, complete, onEscape, storage = null }
     } else if (parsed.kind === "kubectl") {
       const token = {};
       busy = token;
-      const reply = await run(parsed.line);
+      const reply = await run(parsed.line, (frame) => {
+        if (busy !== token) return;
+        writeOutput(frame.stdout || "", false);
+        writeOutput(frame.stderr || "", true);
+      });
       if (busy !== token) return; // cancelled with Ctrl+C; its prompt is already shown
       busy = null;
       if (reply.type === "error") writeOutput(`error: ${reply.message}\n`, true);
@@ -330,6 +335,7 @@ export function createTerminal(host, { run, complete, onEscape, storage = null }
     if (data === "\x03") {
       // Ctrl+C: abandon the line (or the command in flight) like a shell does.
       if (!busy) toEnd();
+      else cancel();
       term.write("^C\r\n");
       row = 0;
       busy = null;

@@ -378,6 +378,40 @@ async def test_a_kubectl_line_runs_in_the_sandbox(learner: dict[str, str]) -> No
     await comm.disconnect()
 
 
+async def test_get_w_streams_a_row_per_change_until_ctrl_c(learner: dict[str, str]) -> None:
+    await db(with_httpd)
+    comm, _ = await connected(learner["session"])
+
+    await comm.send_json_to({"type": "kubectl", "id": "w1", "line": "get deployments -w"})
+    listing = await frames_until(comm, lambda f: f.get("id") == "w1")
+    await comm.send_json_to({"type": "scale", "id": 2, "namespace": "default", "name": "httpd", "replicas": 3})
+    streamed = await frames_until(comm, lambda f: f.get("id") == 2)
+    rows = [f["stdout"] for f in streamed if f["type"] == "kubectl_output" and f["id"] == "w1"]
+    stopped = await reply(comm, {"type": "cancel", "id": "w1"})
+    await comm.send_json_to({"type": "scale", "id": 3, "namespace": "default", "name": "httpd", "replicas": 2})
+    after = await frames_until(comm, lambda f: f.get("id") == 3)
+
+    assert listing[-1]["type"] == "kubectl_output"
+    assert listing[-1]["stdout"].splitlines()[0].split() == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+    assert listing[-1]["stdout"].splitlines()[1].split()[:2] == ["httpd", "2/2"]
+    assert rows, "a change of the watched deployment prints a row"
+    assert all(len(r.splitlines()) == 1 and r.split()[0] == "httpd" for r in rows)  # no second header
+    assert rows[0].split()[1] == "2/3"
+    assert stopped == {"type": "kubectl_result", "id": "w1", "stdout": "", "stderr": "", "exit_code": 130}
+    assert not [f for f in after if f.get("id") == "w1"], "after Ctrl+C nothing more is printed"
+    await comm.disconnect()
+
+
+async def test_watching_two_kinds_is_refused_as_kubectl_refuses_it(learner: dict[str, str]) -> None:
+    comm, _ = await connected(learner["session"])
+
+    refused = await reply(comm, {"type": "kubectl", "id": "w", "line": "get pods,services -w"})
+
+    assert refused == {"type": "kubectl_result", "id": "w", "stdout": "",
+                       "stderr": "error: you may only specify a single resource type\n", "exit_code": 1}
+    await comm.disconnect()
+
+
 async def test_scaling_from_the_diagram(learner: dict[str, str]) -> None:
     await db(with_httpd)
     comm, _ = await connected(learner["session"])

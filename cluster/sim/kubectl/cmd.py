@@ -16,6 +16,8 @@ from cluster.sim.apimachinery.kinds import KINDS
 from cluster.sim.kubectl import apply as apply_cmds
 from cluster.sim.kubectl import exec as exec_cmds
 from cluster.sim.kubectl import get as get_cmds
+from cluster.sim.kubectl import nodes as node_cmds
+from cluster.sim.kubectl import patch as patch_cmds
 from cluster.sim.kubectl import shell
 from cluster.sim.kubectl import workloads as workload_cmds
 from cluster.sim.kubectl.flags import Flag, Parsed, UsageError, parse
@@ -59,6 +61,7 @@ class Result:
     changed: bool  # the command may have changed cluster state (the caller then saves)
     errors: list[dict[str, Any]] = field(default_factory=list)  # apply from the editor: [{"line", "message"}]
     hint: str = ""  # Podium's extra help (e.g. the apps/v1 form for an apps/v1beta1 manifest)
+    watch: Any = None  # `get -w`: the kubectl.watch.Watcher that prints each later change
 
     def __post_init__(self) -> None:
         self.stdout = printable(self.stdout)
@@ -146,6 +149,18 @@ FLAGS: dict[str, list[Flag]] = {
                       Flag("categories", kind="strings")],
     "cluster-info": [],
     "help": [],
+    "patch": [Flag("patch", "p"), Flag("patch-file"), Flag("type", default="strategic"), DRY_RUN, OUTPUT, *FILES,
+              Flag("local", kind="bool"), Flag("field-manager")],
+    "annotate": [Flag("overwrite", kind="bool"), Flag("all", kind="bool"), SELECTOR, ALL_NAMESPACES,
+                 Flag("list", kind="bool"), DRY_RUN, OUTPUT, Flag("resource-version"), *FILES,
+                 Flag("local", kind="bool"), Flag("field-selector")],
+    "cordon": [SELECTOR, DRY_RUN],
+    "uncordon": [SELECTOR, DRY_RUN],
+    "drain": [SELECTOR, DRY_RUN, Flag("force", kind="bool"), Flag("ignore-daemonsets", kind="bool"),
+              Flag("delete-emptydir-data", kind="bool"), Flag("grace-period", kind="int", default=-1),
+              Flag("timeout", default="0s"), Flag("disable-eviction", kind="bool")],
+    "taint": [Flag("overwrite", kind="bool"), Flag("all", kind="bool"), SELECTOR, DRY_RUN, OUTPUT,
+              Flag("validate", no_opt="strict", default="strict")],
 }
 
 Handler = Callable[[Session, Parsed], int]
@@ -167,23 +182,28 @@ SHORT_HELP = {
     "api-resources": "Print the supported API resources on the server",
     "cluster-info": "Display cluster information",
     "version": "Print the client and server version information",
+    "patch": "Update fields of a resource",
+    "annotate": "Update the annotations on a resource",
+    "cordon": "Mark node as unschedulable",
+    "uncordon": "Mark node as schedulable",
+    "drain": "Drain node in preparation for maintenance",
+    "taint": "Update the taints on one or more nodes",
 }
 
 GROUPS = [
     ("Basic Commands (Beginner)", ["create", "expose", "run", "set"]),
     ("Basic Commands (Intermediate)", ["get", "delete"]),
     ("Deploy Commands", ["rollout", "scale"]),
-    ("Cluster Management Commands", ["cluster-info"]),
+    ("Cluster Management Commands", ["cluster-info", "cordon", "uncordon", "drain", "taint"]),
     ("Troubleshooting and Debugging Commands", ["describe", "logs", "exec"]),
-    ("Advanced Commands", ["apply"]),
-    ("Settings Commands", ["label"]),
+    ("Advanced Commands", ["apply", "patch"]),
+    ("Settings Commands", ["label", "annotate"]),
     ("Other Commands", ["api-resources", "version"]),
 ]
 
 # kubectl commands Podium's kubectl does not have: a clear answer instead of "unknown command".
-NOT_SIMULATED = ("edit", "patch", "replace", "annotate", "port-forward", "proxy", "cp", "attach", "top", "auth",
-                 "debug", "events", "wait", "diff", "kustomize", "certificate", "cordon", "uncordon", "drain",
-                 "taint", "autoscale", "config", "plugin", "completion", "alpha", "api-versions", "explain")
+NOT_SIMULATED = ("edit", "replace", "port-forward", "proxy", "cp", "attach", "top", "auth",
+                 "debug", "events", "wait", "diff", "kustomize", "certificate", "autoscale", "config", "plugin", "completion", "alpha", "api-versions", "explain")
 
 SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "rollout": ("history", "pause", "restart", "resume", "status", "undo"),
@@ -246,6 +266,12 @@ def _handlers() -> dict[str, Handler]:
         "api-resources": cmd_api_resources,
         "cluster-info": cmd_cluster_info,
         "help": lambda s, p: _help(s, p.args),
+        "patch": patch_cmds.cmd_patch,
+        "annotate": patch_cmds.cmd_annotate,
+        "cordon": node_cmds.cmd_cordon,
+        "uncordon": node_cmds.cmd_uncordon,
+        "drain": node_cmds.cmd_drain,
+        "taint": node_cmds.cmd_taint,
     }
 
 
@@ -253,7 +279,7 @@ def _handlers() -> dict[str, Handler]:
 
 _VALUE_FLAGS = {"-n", "--namespace", "-f", "--filename", "-o", "--output", "-l", "--selector", "-c", "--container",
                 "--context", "--kubeconfig", "--cluster", "--user", "--image", "--replicas", "--tcp", "-L",
-                "--from-literal", "--type", "--dry-run", "--field-selector", "--sort-by", "--timeout"}
+                "--from-literal", "--type", "--dry-run", "--field-selector", "--sort-by", "--timeout", "-p", "--patch"}
 _BARE_OK = {"--dry-run"}
 
 
@@ -302,7 +328,8 @@ def run(cluster: Cluster, argv: list[str], *, stdin: str = "", files: FileSource
     """Run one kubectl command (argv without the leading `kubectl`) against the cluster."""
     session = Session(cluster, stdin=stdin, files=files)
     code = _dispatch(session, list(argv))
-    return Result("".join(session.out), "".join(session.err), code, session.changed, session.errors, session.hint)
+    return Result("".join(session.out), "".join(session.err), code, session.changed, session.errors, session.hint,
+                  session.watch if code == 0 else None)
 
 
 def run_line(cluster: Cluster, line: str, *, stdin: str = "", files: FileSource | None = None) -> Result:

@@ -18,10 +18,11 @@ IN_POD_CLIENTS = ("curl", "wget")  # what the terminal runs besides kubectl: req
 # The kinds a command's TYPE argument may name; commands not listed take no TYPE.
 COMMAND_KINDS: dict[str, tuple[str, ...]] = {
     "get": tuple(KINDS), "describe": tuple(KINDS), "delete": tuple(KINDS), "label": tuple(KINDS),
-    "scale": SCALABLE, "expose": EXPOSABLE, "set image": POD_TEMPLATE_KINDS,
+    "scale": SCALABLE, "patch": tuple(KINDS), "annotate": tuple(KINDS), "taint": ("Node",), "expose": EXPOSABLE, "set image": POD_TEMPLATE_KINDS,
     **{f"rollout {sub}": ROLLOUT_KINDS for sub in SUBCOMMANDS["rollout"]},
 }
 POD_COMMANDS = ("logs", "exec")  # commands whose first argument is a pod name
+NODE_COMMANDS = ("cordon", "uncordon", "drain")  # commands whose arguments are node names
 
 
 def _children(path: str) -> list[str]:
@@ -121,6 +122,8 @@ def _candidates(cluster: Cluster, words: list[str], last: str) -> list[str]:
         return _flag_words([*FLAGS.get(path, []), *GLOBAL_FLAGS])
     if not args and _children(path):
         return _children(path)
+    if path in NODE_COMMANDS:
+        return _names(cluster, "Node", "")
     if path in POD_COMMANDS:
         return _names(cluster, "Pod", namespace) if not args else []
     kinds = COMMAND_KINDS.get(path)

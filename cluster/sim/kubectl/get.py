@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cluster.sim.kubectl import describe as describers
-from cluster.sim.kubectl import jsonpath, printers
+from cluster.sim.kubectl import jsonpath, printers, watch
 from cluster.sim.kubectl.flags import Parsed
 from cluster.sim.kubectl.resource import Found, list_objects, objects_from_files
 from cluster.sim.kubectl.session import (
@@ -75,6 +75,8 @@ def cmd_get(s: Session, p: Parsed) -> int:
         targets = resolve_targets(p.args)
     if all_namespaces and any(t.names for t in targets.items):
         raise KubectlError("error: a resource cannot be retrieved by name across all namespaces")
+    if p["watch"] or p["watch-only"]:
+        return watch.start(s, p, targets, sort_objects)
     found: list[Found] = []
     errs: list[ErrorItem] = []
     for target in targets.items:
@@ -89,9 +91,6 @@ def cmd_get(s: Session, p: Parsed) -> int:
         _print_tables(s, p, found, targets)
     else:
         _print_generic(s, output, found, targets)
-    if p["watch"] or p["watch-only"]:
-        s.warn("Podium's kubectl runs each command once, so it cannot watch (-w): the live diagram beside the "
-               "terminal shows every change as it happens.")
     if errs:
         s.warn(errors_text(errs))
         return 1

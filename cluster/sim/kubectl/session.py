@@ -99,6 +99,7 @@ class Session:
     changed: bool = False
     errors: list[dict[str, Any]] = field(default_factory=list)
     hint: str = ""
+    watch: Any = None  # a kubectl.watch.Watcher left running by `get -w`
 
     @property
     def store(self) -> Any:

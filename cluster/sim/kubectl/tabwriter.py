@@ -60,6 +60,12 @@ class TabWriter:
     def getvalue(self) -> str:
         return "".join(self._out)
 
+    def take(self) -> str:
+        """What has been emitted since the last take (a watch prints row by row through one writer)."""
+        text = "".join(self._out)
+        self._out.clear()
+        return text
+
     def set_remembered_widths(self, widths: list[int] | None) -> None:
         self._maxwidths = list(widths or [])
 

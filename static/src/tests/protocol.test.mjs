@@ -86,3 +86,18 @@ test("it stops retrying when the server refuses the sandbox", () => {
   sockets[0].onclose({ code: 4403 });
   assert.equal(states.at(-1), "refused");
 });
+
+test("it hands a running command's output to its caller until the command's reply", async () => {
+  const { connection, sockets } = connect();
+  sockets[0].receive({ type: "snapshot", seq: 1, objects: [] });
+  const printed = [];
+  const running = connection.request({ type: "kubectl", line: "get pods -w" }, 0, (f) => printed.push(f.stdout));
+  sockets[0].receive({ type: "kubectl_output", id: running.id, stdout: "NAME   READY\n" });
+  sockets[0].receive({ type: "kubectl_output", id: running.id, stdout: "web    0/1\n" });
+  sockets[0].receive({ type: "kubectl_result", id: running.id, stdout: "", stderr: "", exit_code: 130 });
+  sockets[0].receive({ type: "kubectl_output", id: running.id, stdout: "late\n" });
+  const reply = await running;
+  assert.deepEqual(printed, ["NAME   READY\n", "web    0/1\n"]);
+  assert.equal(reply.exit_code, 130);
+  assert.deepEqual(sockets[0].sent.at(-1), { type: "kubectl", line: "get pods -w", id: running.id });
+});
