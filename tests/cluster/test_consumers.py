@@ -559,7 +559,7 @@ async def test_bad_frames_get_an_error_and_the_socket_stays_open(learner: dict[s
     assert not_object == {"type": "error", "message": 'a frame must be a JSON object with a "type"'}
     assert too_big == {"type": "error", "message": "frame too large: at most 256 KB"}
     assert unknown == {"type": "error", "id": 2, "message": "unknown frame type 'explode': supported types are "
-                       "apply, kubectl, delete_pod, scale, traffic, speed, reset, why, complete, ping"}
+                       "apply, kubectl, cancel, delete_pod, scale, traffic, speed, reset, why, complete, ping"}
     assert wrong_field == {"type": "error", "id": 3, "message": '"replicas" must be a whole number from 0 to 1000'}
     assert bad_speed == {"type": "error", "id": 4, "message": '"speed" must be 0 (paused), 1 or 4'}
     assert binary == {"type": "error", "message": "frames must be JSON text, not binary"}
