@@ -189,3 +189,18 @@ def live(api_server: Server, kubectl_home: Path, transactional_db: None) -> Live
     kubeconfig = kubectl_home / f"{name}.kubeconfig"
     kubeconfig.write_text(kubeconfig_for(row, api_server.https_url, certificate_authority_data=api_server.ca_data))
     return Live(name, Kubectl(require_kubectl(), kubeconfig, kubectl_home), api_server)
+
+
+def watch_a_pods_life(live: Live) -> str:
+    """What the real `kubectl get pods -w -l run=solo` prints while a pod `solo` is run, gets ready and is deleted."""
+    watcher = live.kubectl.popen("get", "pods", "-w", "-l", "run=solo")
+    try:
+        time.sleep(0.5)
+        live.kubectl.ok("run", "solo", "--image=nginx")
+        live.kubectl.ok("wait", "--for=condition=Ready", "pod/solo", "--timeout=30s")
+        live.kubectl.ok("delete", "pod", "solo", timeout=30)
+        time.sleep(1.0)
+    finally:
+        watcher.terminate()
+    out, _ = watcher.communicate(timeout=10)
+    return out

@@ -12,6 +12,7 @@ from cluster import runtime
 from cluster.models import SandboxChange
 from cluster.sim import kubectl as builtin
 from cluster.sim.apimachinery.kinds import KINDS
+from tests.kubeapi.conftest import watch_a_pods_life
 
 pytestmark = [pytest.mark.kubectl]
 
@@ -204,16 +205,7 @@ def test_label_and_expose(live):
 
 
 def test_get_watch_follows_a_pod_through_its_lifecycle(live):
-    watcher = live.kubectl.popen("get", "pods", "-w", "-l", "run=solo")
-    try:
-        time.sleep(0.5)
-        live.kubectl.ok("run", "solo", "--image=nginx")
-        live.kubectl.ok("wait", "--for=condition=Ready", "pod/solo", "--timeout=30s")
-        live.kubectl.ok("delete", "pod", "solo", timeout=30)
-        time.sleep(1.0)
-    finally:
-        watcher.terminate()
-    out, _ = watcher.communicate(timeout=10)
+    out = watch_a_pods_life(live)
 
     rows = [line.split() for line in out.splitlines()]
     assert rows[0] == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
