@@ -89,9 +89,7 @@ def answer(fn: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
                 authenticate(request, sandbox, token)
                 refused = limits.hit("sandbox-api", sandbox)  # counted once the token is right
             if refused is not None:
-                response = status_response(errors.ApiError(429, "TooManyRequests", refused.message))
-                response["Retry-After"] = str(refused.retry_after)
-                return response
+                return too_many_requests(refused)
             # the request reads the cluster runtime.load returns: it holds the sandbox's lock throughout
             with runtime.locked(sandbox):
                 return fn(request, sandbox, *args, **kwargs)
@@ -119,6 +117,13 @@ def too_large() -> errors.ApiError:
     return errors.ApiError(413, "RequestEntityTooLarge",
                            f"Request entity too large: limit is {BODY_LIMITS.max_bytes}", {})
 
+
+
+def too_many_requests(refused: limits.Refusal) -> HttpResponse:
+    """A limit's refusal as the apiserver answers one: a 429 Status with Retry-After."""
+    response = status_response(errors.ApiError(429, "TooManyRequests", refused.message))
+    response["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 def api_view(fn: Callable[..., HttpResponse]) -> Callable[..., Any]:
@@ -254,9 +259,7 @@ def public_health(request: HttpRequest, endpoint: str, check: str = "") -> HttpR
     public, as the apiserver's system:public-info-viewer role makes it, and counted per address."""
     refused = limits.hit("address-commands", request.META.get("REMOTE_ADDR", ""))
     if refused is not None:
-        response = status_response(errors.ApiError(429, "TooManyRequests", refused.message))
-        response["Retry-After"] = str(refused.retry_after)
-        return response
+        return too_many_requests(refused)
     try:
         return _health(request, endpoint, check)
     except errors.ApiError as err:

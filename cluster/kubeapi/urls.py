@@ -7,13 +7,14 @@ the server URL: /k8s/<sandbox>/token/<token>/…
 
 from django.urls import include, path, re_path
 
-from cluster.kubeapi import handlers, views
+from cluster.kubeapi import handlers, health, views
+
+HEALTH = tuple(health.CHECKS)  # healthz, livez, readyz
 
 api_patterns = [
     path("version", handlers.version),
-    *[path(f"{endpoint}", handlers.health, {"endpoint": endpoint}) for endpoint in ("healthz", "livez", "readyz")],
-    *[path(f"{endpoint}/<path:check>", handlers.health, {"endpoint": endpoint})
-      for endpoint in ("healthz", "livez", "readyz")],
+    *[path(endpoint, handlers.health, {"endpoint": endpoint}) for endpoint in HEALTH],
+    *[path(f"{endpoint}/<path:check>", handlers.health, {"endpoint": endpoint}) for endpoint in HEALTH],
     path("api", handlers.core_group),
     path("apis", handlers.named_groups),
     path("api/<str:version>", handlers.resource_list),
@@ -27,11 +28,9 @@ api_patterns = [
     path("<path:rest>", handlers.unknown_path),
 ]
 
-HEALTH = ("healthz", "livez", "readyz")
-
 # the health endpoints at the server's root, where `kubectl get --raw /readyz` asks
 root_patterns = [
-    *[path(f"{endpoint}", handlers.public_health, {"endpoint": endpoint}) for endpoint in HEALTH],
+    *[path(endpoint, handlers.public_health, {"endpoint": endpoint}) for endpoint in HEALTH],
     *[path(f"{endpoint}/<path:check>", handlers.public_health, {"endpoint": endpoint}) for endpoint in HEALTH],
 ]
 
