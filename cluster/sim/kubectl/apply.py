@@ -79,7 +79,8 @@ def _dry_run(p: Parsed) -> str:
     return str(value)
 
 
-def _suffix(dry_run: str) -> str:
+def dry_run_suffix(dry_run: str) -> str:
+    """What kubectl appends to an operation for --dry-run: ` (dry run)` or ` (server dry run)`."""
     return {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run, "")
 
 
@@ -141,7 +142,7 @@ def cmd_apply(s: Session, p: Parsed) -> int:
             continue
         existing = s.store.get(kind.kind, namespace, name)
         if dry_run == "client":
-            _print_result(s, p, kind, name, ("created" if existing is None else "configured") + _suffix(dry_run))
+            _print_result(s, p, kind, name, ("created" if existing is None else "configured") + dry_run_suffix(dry_run))
             continue
         if existing is not None and LAST_APPLIED not in (existing["metadata"].get("annotations") or {}):
             s.warn(f"Warning: resource {kind.resource}/{name} is missing the {LAST_APPLIED} annotation which is "
@@ -156,7 +157,7 @@ def cmd_apply(s: Session, p: Parsed) -> int:
             continue
         if operation != "unchanged" and dry_run == "none":
             s.changed = True
-        _print_result(s, p, kind, name, operation + _suffix(dry_run))
+        _print_result(s, p, kind, name, operation + dry_run_suffix(dry_run))
     return _finish(s, loaded.errors + errs)
 
 
@@ -191,7 +192,7 @@ def cmd_create(s: Session, p: Parsed) -> int:
         namespace = _namespace_of(s, doc, kind)
         name = _name_of(doc)
         if dry_run == "client":
-            _print_result(s, p, kind, name, "created" + _suffix(dry_run))
+            _print_result(s, p, kind, name, "created" + dry_run_suffix(dry_run))
             continue
         obj = clone(doc.obj)
         if p["save-config"]:
@@ -205,7 +206,7 @@ def cmd_create(s: Session, p: Parsed) -> int:
             continue
         if dry_run == "none":
             s.changed = True
-        _print_result(s, p, kind, name, "created" + _suffix(dry_run))
+        _print_result(s, p, kind, name, "created" + dry_run_suffix(dry_run))
     return _finish(s, loaded.errors + errs)
 
 
@@ -241,7 +242,7 @@ def create_object(s: Session, p: Parsed, obj: Obj) -> int:
     if output:
         raise KubectlError(f'error: unable to match a printer suitable for the output format "{output}", allowed '
                            "formats are: json,name,yaml")
-    s.print(f"{kind.type_name}/{name} {p.values.get('_operation', 'created')}{_suffix(dry_run)}")
+    s.print(f"{kind.type_name}/{name} {p.values.get('_operation', 'created')}{dry_run_suffix(dry_run)}")
     return 0
 
 
@@ -414,7 +415,7 @@ def cmd_delete(s: Session, p: Parsed) -> int:
             continue
         found += 1
         operation = "force deleted" if grace == 0 else "deleted"
-        operation += _suffix(dry_run)
+        operation += dry_run_suffix(dry_run)
         if dry_run != "client":
             try:
                 s.cluster.api.delete(kind.kind, namespace, name, grace_period=grace if grace >= 0 else None,

@@ -8,6 +8,7 @@ from typing import Any
 from cluster.sim.apimachinery.errors import ApiError
 from cluster.sim.apiserver.store import clone
 from cluster.sim.kubectl import printers
+from cluster.sim.kubectl.apply import dry_run_suffix
 from cluster.sim.kubectl.flags import Parsed
 from cluster.sim.kubectl.session import KubectlError, Obj, Session, errors_text
 from cluster.sim.kubectl.workloads import _objects, _resources_and_pairs
@@ -15,7 +16,6 @@ from cluster.sim.manifests.document import DEFAULT_LIMITS, Budget, ManifestError
 from cluster.sim.manifests.goyaml import yaml_stream
 
 PATCH_TYPES = ("json", "merge", "strategic")
-_DRY_RUN_SUFFIX = {"client": " (dry run)", "server": " (server dry run)"}
 
 
 def parse_patch(text: str) -> Any:
@@ -75,7 +75,7 @@ def cmd_patch(s: Session, p: Parsed) -> int:
         changed = _without_version(patched) != _without_version(obj)
         s.changed = s.changed or (changed and not dry_run)
         _print_result(s, p, patched, ("patched" if changed else "patched (no change)")
-                      + _DRY_RUN_SUFFIX.get(p["dry-run"], ""))
+                      + dry_run_suffix(p["dry-run"]))
     return 0
 
 
@@ -153,7 +153,7 @@ def cmd_annotate(s: Session, p: Parsed) -> int:
                 errs.append(errors_text([err]))
                 continue
             s.changed = s.changed or not dry_run
-        _print_result(s, p, result, "annotated" + _DRY_RUN_SUFFIX.get(p["dry-run"], ""))
+        _print_result(s, p, result, "annotated" + dry_run_suffix(p["dry-run"]))
     if errs:
         s.warn("\n".join(errs))
         return 1
