@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from cluster.sim import kubectl
 from tests.sim.factories import seed_cluster
 
@@ -77,3 +79,15 @@ def test_patch_and_annotate_print_patched_no_change_and_overwrite_errors() -> No
     assert clash.stderr == ("error: --overwrite is false but found the following declared annotation(s): 'team' "
                             "already has a value (a)\n")
     assert c.store.get("Deployment", "default", "httpd")["metadata"]["annotations"]["team"] == "a"
+
+
+def test_a_patch_nested_thousands_deep_is_refused_and_changes_nothing() -> None:
+    c = seed_cluster()
+    before = copy.deepcopy(c.store.get("Deployment", "default", "nginx"))
+    deep = "[" * 50_000 + "]" * 50_000
+    refused = kubectl.run(c, ["patch", "deployment", "nginx", "--type=json", "-p", deep])
+
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith('error: unable to parse "[[[')
+    assert "nests deeper than 100 levels" in refused.stderr
+    assert c.store.get("Deployment", "default", "nginx") == before

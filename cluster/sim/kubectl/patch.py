@@ -19,11 +19,8 @@ PATCH_TYPES = ("json", "merge", "strategic")
 
 
 def parse_patch(text: str) -> Any:
-    """yaml.ToJSON over the --patch text, with kubectl's `unable to parse` error."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
+    """yaml.ToJSON over the --patch text (JSON is YAML), with kubectl's `unable to parse` error and the manifest
+    limits: a patch nested thousands deep is refused, not recursed into."""
     try:
         docs = [value for value, _ in yaml_stream(text, "patch", Budget(DEFAULT_LIMITS))]
     except ManifestError as err:
